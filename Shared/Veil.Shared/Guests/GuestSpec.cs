@@ -1,0 +1,37 @@
+namespace Veil.Shared.Guests;
+
+/// <summary>
+/// A server as the host must define it: identity, size, and the flavor's extra specs and the image's properties
+/// from which the memory-encryption rules are resolved again on the host (the same rules as at the API, so no
+/// XML can be built that the API would have refused).
+/// </summary>
+public sealed record GuestSpec
+{
+    /// <summary>The server id; also the domain's UUID, which makes a repeated define the same domain.</summary>
+    public required Guid ServerId { get; init; }
+
+    /// <summary>The tenant's name for the server (free text: written into the XML only through an XML writer).</summary>
+    public required string Name { get; init; }
+
+    public required string ProjectId { get; init; }
+
+    public required string FlavorName { get; init; }
+
+    public required int VCpus { get; init; }
+
+    public required int MemoryMiB { get; init; }
+
+    public required int DiskGiB { get; init; }
+
+    public string ImageId { get; init; } = "";
+
+    public IReadOnlyDictionary<string, string> FlavorExtraSpecs { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> ImageProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Tenant metadata, kept in the domain's Veil metadata element.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Attach a config drive (as a CD-ROM on a SCSI or SATA bus: q35 has no IDE).</summary>
+    public bool ConfigDrive { get; init; }
+}

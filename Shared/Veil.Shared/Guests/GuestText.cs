@@ -1,0 +1,43 @@
+using System.Xml;
+
+namespace Veil.Shared.Guests;
+
+/// <summary>Checks for the free text tenants give (names, metadata) before it goes into domain XML.</summary>
+public static class GuestText
+{
+    public const int MaxNameLength = 255;
+    public const int MaxMetadataKeyLength = 255;
+    public const int MaxMetadataValueLength = 4096;
+    public const int MaxMetadataItems = 128;
+
+    /// <summary>Null when <paramref name="value"/> is usable as <paramref name="field"/>; otherwise why not.</summary>
+    public static string? Problem(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return $"{field} is empty; give it at least one visible character.";
+        }
+
+        if (value.Length > maxLength)
+        {
+            return $"{field} is {value.Length} characters long; at most {maxLength} are allowed.";
+        }
+
+        // libvirt refuses newlines in titles, and XML 1.0 cannot carry other control characters or lone surrogates.
+        if (value.Any(char.IsControl))
+        {
+            return $"{field} contains a control character (such as a newline or tab); remove it.";
+        }
+
+        try
+        {
+            XmlConvert.VerifyXmlChars(value);
+        }
+        catch (XmlException)
+        {
+            return $"{field} contains a character XML cannot carry (a lone surrogate or non-character); remove it.";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what Veil needs on a Debian 12 (bookworm) machine: libvirt 11.x from bookworm-backports
+# (bookworm's own 9.0 rejects <launchSecurity type='sev-snp'>), Debian's Chromium for the browser tests,
+# and Azurite from the npm registry at the version pinned in infra/package-lock.json.
+# Idempotent: a second run only checks. No registry host is named here: the backports suite reuses the
+# mirror that this machine's own apt sources already name.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=0
+libvirt_major() { dpkg-query -W -f='${Version}' libvirt0 2>/dev/null | cut -d. -f1; }
+[ "$(libvirt_major)" -ge 11 ] 2>/dev/null || need_apt=1
+command -v virt-xml-validate >/dev/null || need_apt=1
+command -v chromium >/dev/null || need_apt=1
+command -v xmllint >/dev/null || need_apt=1
+
+if [ "$need_apt" = 1 ]; then
+  mirror=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    # deb822: take the URIs of the stanza whose suites include plain "bookworm".
+    mirror=$(awk '/^URIs:/{u=$2} /^Suites:/{for(i=2;i<=NF;i++) if($i=="bookworm") print u}' \
+      /etc/apt/sources.list.d/debian.sources | head -n1)
+  fi
+  if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+    mirror=$(awk '$1=="deb" && $3=="bookworm" {print $2; exit}' /etc/apt/sources.list)
+  fi
+  [ -n "$mirror" ] || { echo "install-deps: no apt source for bookworm found; cannot add bookworm-backports" >&2; exit 1; }
+  list=/etc/apt/sources.list.d/veil-bookworm-backports.list
+  line="deb $mirror bookworm-backports main"
+  if ! grep -qxF "$line" "$list" 2>/dev/null; then
+    echo "$line" | sudo_ tee "$list" >/dev/null
+  fi
+  sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq -t bookworm-backports \
+    libvirt0 libvirt-clients >/dev/null
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils >/dev/null
+fi
+
+if [ ! -x "$here/node_modules/.bin/azurite" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "install-deps: libvirt $(dpkg-query -W -f='${Version}' libvirt0), $(chromium --version 2>/dev/null | head -n1), azurite $("$here/node_modules/.bin/azurite" --version)"

@@ -1,5 +1,3 @@
-using System.Xml;
-
 namespace Veil.Shared.Guests;
 
 /// <summary>Checks for the free text tenants give (names, metadata) before it goes into domain XML.</summary>
@@ -29,15 +27,29 @@ public static class GuestText
             return $"{field} contains a control character (such as a newline or tab); remove it.";
         }
 
-        try
-        {
-            XmlConvert.VerifyXmlChars(value);
-        }
-        catch (XmlException)
+        if (!IsXmlText(value))
         {
             return $"{field} contains a character XML cannot carry (a lone surrogate or non-character); remove it.";
         }
 
         return null;
+    }
+
+    private static bool IsXmlText(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

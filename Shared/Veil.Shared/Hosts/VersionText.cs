@@ -26,6 +26,6 @@ public static partial class VersionText
     public static Version FromLibvirtNumber(ulong number) =>
         new((int)(number / 1_000_000), (int)(number / 1_000 % 1_000), (int)(number % 1_000));
 
-    [GeneratedRegex(@"(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!\d)(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?", RegexOptions.CultureInvariant)]
     private static partial Regex Number();
 }

@@ -13,6 +13,7 @@ libvirt_major() { dpkg-query -W -f='${Version}' libvirt0 2>/dev/null | cut -d. -
 [ "$(libvirt_major)" -ge 11 ] 2>/dev/null || need_apt=1
 command -v virt-xml-validate >/dev/null || need_apt=1
 command -v chromium >/dev/null || need_apt=1
+command -v curl >/dev/null || need_apt=1
 command -v xmllint >/dev/null || need_apt=1
 
 if [ "$need_apt" = 1 ]; then
@@ -34,7 +35,17 @@ if [ "$need_apt" = 1 ]; then
   sudo_ apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq -t bookworm-backports \
     libvirt0 libvirt-clients >/dev/null
-  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils curl >/dev/null
+fi
+
+command -v dotnet >/dev/null || {
+  echo "install-deps: the .NET 10 SDK is not installed; Veil's machines come with it (see README: Prerequisites)." >&2
+  exit 1
+}
+
+if ! command -v npm >/dev/null; then
+  sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq nodejs npm >/dev/null
 fi
 
 if [ ! -x "$here/node_modules/.bin/azurite" ]; then

@@ -1,0 +1,5 @@
+var builder = Host.CreateApplicationBuilder(args);
+
+var host = builder.Build();
+
+host.Run();

@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using Veil.HostWorker.Interop;
+using Veil.Shared.Hosts;
+using static Veil.HostWorker.Libvirt.LibvirtErrors;
+using Native = Veil.HostWorker.Interop.Libvirt;
+
+namespace Veil.HostWorker.Libvirt;
+
+/// <summary>
+/// A connection to a libvirt hypervisor: <c>qemu:///system</c> on a real host, <c>test:///…</c> for simulated
+/// hosts and tests. Nothing above this class sees a native pointer.
+/// </summary>
+public sealed class LibvirtConnection : IDisposable
+{
+    private readonly ConnectionHandle handle;
+
+    private LibvirtConnection(ConnectionHandle handle, string uri)
+    {
+        this.handle = handle;
+        Uri = uri;
+    }
+
+    public string Uri { get; }
+
+    public static LibvirtConnection Open(string uri)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        EnsureInitialized();
+        return new LibvirtConnection(Check(Native.ConnectOpen(uri), $"virConnectOpen({uri})"), uri);
+    }
+
+    /// <summary>The version of the libvirt library serving this connection.</summary>
+    public Version LibraryVersion
+    {
+        get
+        {
+            Check(Native.ConnectGetLibVersion(handle, out var version), "virConnectGetLibVersion");
+            return VersionText.FromLibvirtNumber(version);
+        }
+    }
+
+    /// <summary>The hypervisor's version (QEMU's on a real host).</summary>
+    public Version HypervisorVersion
+    {
+        get
+        {
+            Check(Native.ConnectGetVersion(handle, out var version), "virConnectGetVersion");
+            return VersionText.FromLibvirtNumber(version);
+        }
+    }
+
+    public string Hostname => TakeString(Native.ConnectGetHostname(handle), "virConnectGetHostname");
+
+    public string GetCapabilities() => TakeString(Native.ConnectGetCapabilities(handle), "virConnectGetCapabilities");
+
+    /// <summary>Domain capabilities for a machine type and virtualisation type (null: libvirt's defaults).</summary>
+    public string GetDomainCapabilities(string? arch = null, string? machine = null, string? virtType = null) =>
+        TakeString(Native.ConnectGetDomainCapabilities(handle, null, arch, machine, virtType, 0), "virConnectGetDomainCapabilities");
+
+    /// <summary>Defines (or redefines, for the same UUID) a persistent domain.</summary>
+    public LibvirtDomain Define(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        return new LibvirtDomain(Check(Native.DomainDefineXml(handle, xml), "virDomainDefineXML"));
+    }
+
+    /// <summary>The domain with that UUID, or null when there is none.</summary>
+    public LibvirtDomain? FindByUuid(Guid uuid) => Find(() => Native.DomainLookupByUuidString(handle, uuid.ToString("D")), "virDomainLookupByUUIDString");
+
+    /// <summary>The domain with that name, or null when there is none.</summary>
+    public LibvirtDomain? FindByName(string name) => Find(() => Native.DomainLookupByName(handle, name), "virDomainLookupByName");
+
+    /// <summary>Every domain, running or only defined.</summary>
+    public unsafe IReadOnlyList<LibvirtDomain> ListAllDomains()
+    {
+        var count = Check(Native.ConnectListAllDomains(handle, out var array, 0), "virConnectListAllDomains");
+        try
+        {
+            var domains = new List<LibvirtDomain>(count);
+            var pointers = (IntPtr*)array;
+            for (var i = 0; i < count; i++)
+            {
+                domains.Add(new LibvirtDomain(new DomainHandle(pointers[i])));
+            }
+
+            return domains;
+        }
+        finally
+        {
+            NativeMemory.Free((void*)array);
+        }
+    }
+
+    public void Dispose() => handle.Dispose();
+
+    private static LibvirtDomain? Find(Func<DomainHandle> lookup, string operation)
+    {
+        var found = lookup();
+        if (!found.IsInvalid)
+        {
+            return new LibvirtDomain(found);
+        }
+
+        found.Dispose();
+        var error = Last(operation);
+        return error is LibvirtDomainNotFoundException ? null : throw error;
+    }
+}

@@ -1,0 +1,72 @@
+using Veil.HostWorker.Interop;
+using static Veil.HostWorker.Libvirt.LibvirtErrors;
+using Native = Veil.HostWorker.Interop.Libvirt;
+
+namespace Veil.HostWorker.Libvirt;
+
+/// <summary>A libvirt domain. Dispose it to release libvirt's reference (the domain itself stays defined).</summary>
+public sealed class LibvirtDomain : IDisposable
+{
+    private readonly DomainHandle handle;
+
+    internal LibvirtDomain(DomainHandle handle) => this.handle = handle;
+
+    public string Name => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.DomainGetName(handle))
+        ?? throw Last("virDomainGetName");
+
+    public unsafe Guid Uuid
+    {
+        get
+        {
+            // VIR_UUID_STRING_BUFLEN: 36 characters and the terminator.
+            var buffer = stackalloc byte[37];
+            Check(Native.DomainGetUuidString(handle, buffer), "virDomainGetUUIDString");
+            return Guid.Parse(new ReadOnlySpan<byte>(buffer, 36));
+        }
+    }
+
+    public DomainState State
+    {
+        get
+        {
+            Check(Native.DomainGetState(handle, out var state, out _, 0), "virDomainGetState");
+            return (DomainState)state;
+        }
+    }
+
+    /// <summary>The XML libvirt holds for the domain; <paramref name="inactive"/> gives the persistent definition.</summary>
+    public string GetXml(bool inactive = false) =>
+        TakeString(Native.DomainGetXmlDesc(handle, inactive ? Native.DomainXmlInactive : 0), "virDomainGetXMLDesc");
+
+    /// <summary>Starts the defined domain.</summary>
+    public void Start() => Check(Native.DomainCreate(handle), "virDomainCreate");
+
+    /// <summary>Asks the guest to shut down (ACPI); returns before it has.</summary>
+    public void Shutdown() => Check(Native.DomainShutdown(handle), "virDomainShutdown");
+
+    /// <summary>Stops the domain at once, like pulling the plug.</summary>
+    public void Destroy() => Check(Native.DomainDestroy(handle), "virDomainDestroy");
+
+    /// <summary>
+    /// Removes the definition with its managed save image, snapshot metadata and, where the driver keeps any, its
+    /// UEFI NVRAM (QEMU refuses to undefine a UEFI guest otherwise; drivers without NVRAM reject the flag).
+    /// </summary>
+    public void Undefine()
+    {
+        const uint always = Native.DomainUndefineManagedSave | Native.DomainUndefineSnapshotsMetadata;
+        if (Native.DomainUndefineFlags(handle, always | Native.DomainUndefineNvram) >= 0)
+        {
+            return;
+        }
+
+        var error = Last("virDomainUndefineFlags");
+        if (error.Code != InvalidArgument)
+        {
+            throw error;
+        }
+
+        Check(Native.DomainUndefineFlags(handle, always), "virDomainUndefineFlags");
+    }
+
+    public void Dispose() => handle.Dispose();
+}

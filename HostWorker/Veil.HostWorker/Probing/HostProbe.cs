@@ -1,0 +1,101 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Veil.HostWorker.Libvirt;
+using Veil.Shared.Hosts;
+
+namespace Veil.HostWorker.Probing;
+
+/// <summary>
+/// Reads a host's raw SEV facts — from its root (real or fixture) and from libvirt — into <see cref="HostProbeInputs"/>.
+/// It never throws for unreadable facts: they become nulls, which the capability rules report as unknown.
+/// </summary>
+public sealed class HostProbe(LibvirtConnection libvirt, HostProbeOptions options)
+{
+    /// <summary>QEMU's search order: a file in /etc overrides one of the same name in /usr/share.</summary>
+    private static readonly string[] FirmwareDirectories = ["usr/share/qemu/firmware", "etc/qemu/firmware"];
+
+    public HostProbeInputs Read()
+    {
+        var versions = ReadVersions();
+        return new HostProbeInputs
+        {
+            HostName = options.HostName,
+            Architecture = versions.Architecture,
+            CpuInfo = ReadText("proc/cpuinfo"),
+            KvmAmdParameters = new[] { KvmAmdParameter.Sev, KvmAmdParameter.SevEs, KvmAmdParameter.SevSnp }
+                .ToDictionary(p => p, p => ReadText(KvmAmdParameter.RelativePath(p))),
+            DomainCapabilitiesXml = options.DomainCapabilitiesFile is { } file
+                ? ReadFile(file)
+                : Try(() => libvirt.GetDomainCapabilities("x86_64", "q35", "kvm")),
+            LibvirtVersion = versions.Libvirt,
+            QemuVersion = versions.Qemu,
+            KernelRelease = versions.Kernel,
+            FirmwareDescriptors = ReadFirmwareDescriptors(),
+            ConfiguredSevGuestLimit = options.SevGuestLimit,
+        };
+    }
+
+    private (string? Architecture, string? Kernel, Version? Qemu, Version? Libvirt) ReadVersions()
+    {
+        if (options.VersionsFile is { } file)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(ReadFile(file) ?? "");
+                string? Get(string key) => json.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                return (Get("architecture"), Get("kernel"), VersionText.Parse(Get("qemu")), VersionText.Parse(Get("libvirt")));
+            }
+            catch (JsonException)
+            {
+                return (null, null, null, null);
+            }
+        }
+
+        var arch = RuntimeInformation.OSArchitecture == Architecture.X64 ? "x86_64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        return (arch, ReadText("proc/sys/kernel/osrelease")?.Trim(), Try(() => libvirt.HypervisorVersion), Try(() => libvirt.LibraryVersion));
+    }
+
+    private List<KeyValuePair<string, string>> ReadFirmwareDescriptors()
+    {
+        var byName = new SortedDictionary<string, KeyValuePair<string, string>>(StringComparer.Ordinal);
+        foreach (var directory in FirmwareDirectories.Select(d => Path.Combine(options.Root, d)).Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+            {
+                if (ReadFile(file) is { } json)
+                {
+                    byName[Path.GetFileName(file)] = KeyValuePair.Create("/" + Path.GetRelativePath(options.Root, file), json);
+                }
+            }
+        }
+
+        return [.. byName.Values];
+    }
+
+    private string? ReadText(string relative) => ReadFile(Path.Combine(options.Root, relative));
+
+    private static string? ReadFile(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static T? Try<T>(Func<T> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (LibvirtException)
+        {
+            return null;
+        }
+    }
+}

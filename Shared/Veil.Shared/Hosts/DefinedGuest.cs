@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Xml;
-using System.Xml.Linq;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Shared.Hosts;
@@ -16,20 +14,16 @@ public sealed record DefinedGuest(string Name, Guid Uuid, MemoryEncryptionModel?
             return null;
         }
 
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            var root = XElement.Load(reader);
-            var launchSecurity = root.Element("launchSecurity");
-            var type = (string?)launchSecurity?.Attribute("type");
-            var policy = ParsePolicy((string?)launchSecurity?.Element("policy"));
-            _ = Guid.TryParse((string?)root.Element("uuid"), out var uuid);
-            return new DefinedGuest(((string?)root.Element("name"))?.Trim() ?? "", uuid, MemoryEncryptionModels.FromLaunchSecurity(type, policy));
-        }
-        catch (XmlException)
+        if (SafeXml.TryLoad(xml, out _) is not { } root)
         {
             return null;
         }
+
+        var launchSecurity = root.Element("launchSecurity");
+        var type = (string?)launchSecurity?.Attribute("type");
+        var policy = ParsePolicy((string?)launchSecurity?.Element("policy"));
+        _ = Guid.TryParse((string?)root.Element("uuid"), out var uuid);
+        return new DefinedGuest(((string?)root.Element("name"))?.Trim() ?? "", uuid, MemoryEncryptionModels.FromLaunchSecurity(type, policy));
     }
 
     private static uint ParsePolicy(string? text)

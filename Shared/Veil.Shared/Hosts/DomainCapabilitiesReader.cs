@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace Veil.Shared.Hosts;
@@ -8,13 +7,6 @@ namespace Veil.Shared.Hosts;
 /// and report "unknown" when libvirt answers something odd.</summary>
 public static class DomainCapabilitiesReader
 {
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersInDocument = 16 * 1024 * 1024,
-    };
-
     public static DomainCapabilities Read(string? xml)
     {
         if (string.IsNullOrWhiteSpace(xml))
@@ -22,15 +14,9 @@ public static class DomainCapabilitiesReader
             return new DomainCapabilities { Warnings = ["libvirt returned no domain capabilities"] };
         }
 
-        XElement root;
-        try
+        if (SafeXml.TryLoad(xml, out var error) is not { } root)
         {
-            using var reader = XmlReader.Create(new StringReader(xml), Settings);
-            root = XElement.Load(reader);
-        }
-        catch (XmlException e)
-        {
-            return new DomainCapabilities { Warnings = [$"domain capabilities are not well-formed XML: {e.Message}"] };
+            return new DomainCapabilities { Warnings = [$"domain capabilities are not well-formed XML: {error}"] };
         }
 
         var warnings = new List<string>();

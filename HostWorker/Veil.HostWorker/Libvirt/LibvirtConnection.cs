@@ -95,14 +95,13 @@ public sealed class LibvirtConnection : IDisposable
 
     private static LibvirtDomain? Find(Func<DomainHandle> lookup, string operation)
     {
-        var found = lookup();
-        if (!found.IsInvalid)
+        try
         {
-            return new LibvirtDomain(found);
+            return new LibvirtDomain(Check(lookup(), operation));
         }
-
-        found.Dispose();
-        var error = Last(operation);
-        return error is LibvirtDomainNotFoundException ? null : throw error;
+        catch (LibvirtDomainNotFoundException)
+        {
+            return null;
+        }
     }
 }

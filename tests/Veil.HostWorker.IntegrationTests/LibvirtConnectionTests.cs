@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Xml.Linq;
 using Veil.HostWorker.Libvirt;
 using Veil.Shared.Guests;
+using Veil.Testing;
 
 namespace Veil.HostWorker.IntegrationTests;
 
@@ -10,19 +11,6 @@ public sealed class LibvirtConnectionTests : IDisposable
 {
     private static readonly GuestHostParameters TestHost = new() { DomainType = "test", CpuMode = null };
     private readonly LibvirtConnection connection = LibvirtConnection.Open("test:///default");
-
-    private static GuestSpec Snp(string name) => new()
-    {
-        ServerId = Guid.NewGuid(),
-        Name = name,
-        ProjectId = "project-a",
-        FlavorName = "snp.small",
-        VCpus = 1,
-        MemoryMiB = 512,
-        DiskGiB = 10,
-        FlavorExtraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev-snp" },
-        ImageProperties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" },
-    };
 
     [Fact]
     public void Versions_TestDriver_ReportLibvirt11()
@@ -36,7 +24,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     [Fact]
     public void Define_Start_Destroy_Undefine_LifecycleAsLibvirtReportsIt()
     {
-        var spec = Snp("lifecycle");
+        var spec = GuestSpecBuilder.NewSnp("lifecycle");
 
         using (var domain = connection.Define(GuestDomainXml.Build(spec, TestHost)))
         {
@@ -56,7 +44,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     [Fact]
     public void Define_SameUuidTwice_OneDomain()
     {
-        var spec = Snp("twice");
+        var spec = GuestSpecBuilder.NewSnp("twice");
         var xml = GuestDomainXml.Build(spec, TestHost);
 
         using (connection.Define(xml))
@@ -81,7 +69,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     [Fact]
     public void GetXml_DefinedSnpGuest_RoundTripsLaunchSecurityAndTitle()
     {
-        var spec = Snp("a'<b>&\"c");
+        var spec = GuestSpecBuilder.NewSnp("a'<b>&\"c");
         using var domain = connection.Define(GuestDomainXml.Build(spec, TestHost));
 
         var held = XElement.Parse(domain.GetXml(inactive: true));
@@ -118,7 +106,7 @@ public sealed class LibvirtConnectionTests : IDisposable
     [Fact]
     public void Start_RunningDomain_ExceptionWithLibvirtsReason()
     {
-        using var domain = connection.Define(GuestDomainXml.Build(Snp("running"), TestHost));
+        using var domain = connection.Define(GuestDomainXml.Build(GuestSpecBuilder.NewSnp("running"), TestHost));
         domain.Start();
 
         // The QEMU driver reports this as VIR_ERR_OPERATION_INVALID, the test driver as an internal error.

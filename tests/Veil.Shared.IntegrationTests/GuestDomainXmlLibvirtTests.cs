@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Veil.Shared.Guests;
+using Veil.Testing;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Shared.IntegrationTests;
@@ -109,17 +110,7 @@ public sealed class GuestDomainXmlLibvirtTests : IDisposable
 
     public void Dispose() => scratch.Delete(recursive: true);
 
-    private static GuestSpec Guest(string name) => new()
-    {
-        ServerId = Guid.NewGuid(),
-        Name = name,
-        ProjectId = "project-a",
-        FlavorName = "m1.small",
-        VCpus = 2,
-        MemoryMiB = 2048,
-        DiskGiB = 20,
-        ImageId = "image-1",
-    };
+    private static GuestSpec Guest(string name) => GuestSpecBuilder.Plain(name, Guid.NewGuid());
 
     private XDocument DefineAndReadBack(string xml, Guid serverId)
     {

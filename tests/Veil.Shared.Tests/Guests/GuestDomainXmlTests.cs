@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using Veil.Shared.Guests;
 using Veil.Shared.MemoryEncryption;
-using static Veil.Shared.Tests.Guests.GuestSpecBuilder;
+using static Veil.Testing.GuestSpecBuilder;
 
 namespace Veil.Shared.Tests.Guests;
 

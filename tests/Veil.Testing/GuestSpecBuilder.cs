@@ -1,15 +1,18 @@
 using Veil.Shared.Guests;
 
-namespace Veil.Shared.Tests.Guests;
+namespace Veil.Testing;
 
 /// <summary>Builds guests for tests: a plain one by default, with helpers for each model.</summary>
-internal static class GuestSpecBuilder
+public static class GuestSpecBuilder
 {
     public static readonly GuestHostParameters Host = new();
 
-    public static GuestSpec Plain(string name = "web-1") => new()
+    /// <summary>The server id <see cref="Plain"/> uses unless told otherwise, so unit tests can assert on it.</summary>
+    public static readonly Guid DefaultServerId = Guid.Parse("0b5e3f0c-3a1d-4c4e-9a57-8d3b2f7c6e01");
+
+    public static GuestSpec Plain(string name = "web-1", Guid? serverId = null) => new()
     {
-        ServerId = Guid.Parse("0b5e3f0c-3a1d-4c4e-9a57-8d3b2f7c6e01"),
+        ServerId = serverId ?? DefaultServerId,
         Name = name,
         ProjectId = "project-a",
         FlavorName = "m1.small",
@@ -18,6 +21,9 @@ internal static class GuestSpecBuilder
         DiskGiB = 20,
         ImageId = "debian-12",
     };
+
+    /// <summary>An SNP guest with a fresh server id, for tests that define domains.</summary>
+    public static GuestSpec NewSnp(string name) => Encrypted("amd-sev-snp") with { Name = name, ServerId = Guid.NewGuid() };
 
     public static GuestSpec Encrypted(string model, params (string Key, string Value)[] extraImage)
     {

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Veil.Testing;
+
+/// <summary>
+/// The real Azurite (the pinned copy in infra/node_modules), started once per test process on free loopback ports
+/// with a throw-away account whose key is generated here, and killed when the process exits. Set
+/// <c>VEIL_TEST_STORAGE</c> to a connection string to run the tests against another storage account instead.
+/// </summary>
+public sealed class Azurite
+{
+    private static readonly Lazy<Azurite> Instance = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private Azurite(string connectionString) => ConnectionString = connectionString;
+
+    /// <summary>The running Azurite of this test process.</summary>
+    public static Azurite Shared => Instance.Value;
+
+    public string ConnectionString { get; }
+
+    private static Azurite Start()
+    {
+        if (Environment.GetEnvironmentVariable("VEIL_TEST_STORAGE") is { Length: > 0 } external)
+        {
+            return new Azurite(external);
+        }
+
+        var binary = Path.Combine(RepoPaths.Root, "infra", "node_modules", ".bin", "azurite");
+        if (!File.Exists(binary))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {binary}; run infra/install-deps.sh (./veil test does).");
+        }
+
+        var account = "veiltest";
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var start = new ProcessStartInfo(binary)
+        {
+            ArgumentList =
+            {
+                "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",
+                "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["AZURITE_ACCOUNTS"] = $"{account}:{key}";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        };
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(Listening(blob) && Listening(queue) && Listening(table)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Azurite did not open ports {blob}, {queue}, {table} (exited: {process.HasExited}): {string.Join('\n', output)}");
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return new Azurite(
+            $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Veil.Storage;
 
 /// <summary>Where Veil keeps its state: one Azure Storage account (Azurite locally). Bound from <c>Storage</c>.</summary>
@@ -10,6 +8,5 @@ public sealed class StorageOptions
     /// <summary>
     /// An Azure Storage connection string. Default: <c>UseDevelopmentStorage=true</c>, Azurite on 127.0.0.1:10000-10002.
     /// </summary>
-    [Required(ErrorMessage = "Storage:ConnectionString is required (an Azure Storage connection string, or UseDevelopmentStorage=true for Azurite).")]
     public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
 }

@@ -32,6 +32,12 @@ internal static partial class Libvirt
     [LibraryImport(Library, EntryPoint = "virDomainDestroy")]
     internal static partial int DomainDestroy(DomainHandle domain);
 
+    [LibraryImport(Library, EntryPoint = "virDomainSuspend")]
+    internal static partial int DomainSuspend(DomainHandle domain);
+
+    [LibraryImport(Library, EntryPoint = "virDomainResume")]
+    internal static partial int DomainResume(DomainHandle domain);
+
     [LibraryImport(Library, EntryPoint = "virDomainUndefineFlags")]
     internal static partial int DomainUndefineFlags(DomainHandle domain, uint flags);
 

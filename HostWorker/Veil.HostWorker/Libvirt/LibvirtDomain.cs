@@ -47,6 +47,12 @@ public sealed class LibvirtDomain : IDisposable
     /// <summary>Stops the domain at once, like pulling the plug.</summary>
     public void Destroy() => Check(Native.DomainDestroy(handle), "virDomainDestroy");
 
+    /// <summary>Pauses the running guest's vCPUs (memory stays allocated).</summary>
+    public void Suspend() => Check(Native.DomainSuspend(handle), "virDomainSuspend");
+
+    /// <summary>Lets a paused guest run again.</summary>
+    public void Resume() => Check(Native.DomainResume(handle), "virDomainResume");
+
     /// <summary>
     /// Removes the definition with its managed save image, snapshot metadata and, where the driver keeps any, its
     /// UEFI NVRAM (QEMU refuses to undefine a UEFI guest otherwise; drivers without NVRAM reject the flag).

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Veil.HostWorker.Hypervisors;
+using Veil.HostWorker.Libvirt;
+using Veil.HostWorker.Probing;
+using Veil.Shared.Contracts;
+using Veil.Shared.Guests;
+using Veil.Shared.Hosts;
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.HostWorker.Commands;
+
+/// <summary>
+/// Carries out host commands against libvirt. Every command is idempotent, because the server id is the domain's
+/// UUID: a spawn finds the domain a previous try defined and only finishes what is missing; a destroy of a domain that
+/// is gone has nothing left to do. Commands for one server run one at a time.
+/// </summary>
+public sealed class HostCommandHandler(
+    Hypervisor hypervisor,
+    HostFacts facts,
+    IOptions<HostWorkerOptions> options,
+    TimeProvider time,
+    ILogger<HostCommandHandler> logger)
+{
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> perServer = new();
+
+    private string HostName => options.Value.HostName;
+
+    public async Task<HostEvent> HandleAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var gate = perServer.GetOrAdd(command.ServerId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var result = command.Kind switch
+            {
+                HostCommandKind.Spawn => Spawn(command),
+                HostCommandKind.Destroy => Destroy(command),
+                HostCommandKind.Suspend or HostCommandKind.Resume => SuspendOrResume(command),
+                HostCommandKind.LiveMigrate => LiveMigrate(command),
+                _ => throw new UnreachableException($"command kind {command.Kind}"),
+            };
+            Logs.CommandDone(logger, command.Kind, command.ServerId, result.Outcome, result.Failure?.Message);
+            return result;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private HostEvent Spawn(HostCommand command)
+    {
+        var guest = command.Guest!;
+        MemoryEncryptionResolution resolution;
+        try
+        {
+            resolution = MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, options.Value.DefaultMachineType);
+        }
+        catch (MemoryEncryptionRequestException e)
+        {
+            return Failed(command, null, "invalid-guest", e.Message);
+        }
+
+        if (resolution.Model is { } model && !facts.Capabilities.Supports(model))
+        {
+            var why = string.Join("; ", facts.Capabilities.Blocking(model).Select(c => $"{c.Id}: {c.Observed}"));
+            return Failed(command, null, "model-not-supported", $"Host {HostName} does not offer {model.Info().DisplayName} ({why}).");
+        }
+
+        try
+        {
+            var existing = hypervisor.Connection.FindByUuid(command.ServerId);
+            using var domain = existing ?? hypervisor.Connection.Define(GuestDomainXml.Build(guest, facts.GuestParameters()));
+            hypervisor.Remember(domain);
+            if (options.Value.CrashAfter == "defined")
+            {
+                Logs.CrashInjected(logger, command.ServerId);
+                Process.GetCurrentProcess().Kill();
+            }
+
+            if (domain.State is not DomainState.Running)
+            {
+                domain.Start();
+                hypervisor.Remember(domain);
+            }
+
+            return Succeeded(command, domain);
+        }
+        catch (InvalidGuestSpecException e)
+        {
+            return Failed(command, null, "invalid-guest", e.Message);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            return Failed(command, hypervisor.Connection.FindByUuid(command.ServerId), "libvirt", e.Message);
+        }
+    }
+
+    private HostEvent Destroy(HostCommand command)
+    {
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        if (domain is null)
+        {
+            hypervisor.Forget(command.ServerId);
+            return Event(command, HostCommandOutcome.Succeeded, null, null);
+        }
+
+        try
+        {
+            if (domain.State is not DomainState.ShutOff)
+            {
+                domain.Destroy();
+            }
+
+            domain.Undefine();
+            hypervisor.Forget(command.ServerId);
+            return Event(command, HostCommandOutcome.Succeeded, null, null);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            return Failed(command, domain, "libvirt", e.Message);
+        }
+    }
+
+    private HostEvent SuspendOrResume(HostCommand command)
+    {
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        if (domain is null)
+        {
+            return Failed(command, null, "not-found", $"Host {HostName} has no domain for server {command.ServerId}.");
+        }
+
+        if (ModelOf(domain) is { } model)
+        {
+            return Refused(command, domain, "not-allowed-for-encrypted-guest",
+                $"{(command.Kind == HostCommandKind.Suspend ? "Suspending" : "Resuming")} is not supported for {model.Info().DisplayName} guests: " +
+                "QEMU cannot save or pause-and-restore encrypted guest memory (nova's SEV spec lists suspend among the limitations).");
+        }
+
+        try
+        {
+            if (command.Kind == HostCommandKind.Suspend && domain.State == DomainState.Running)
+            {
+                domain.Suspend();
+            }
+            else if (command.Kind == HostCommandKind.Resume && domain.State == DomainState.Paused)
+            {
+                domain.Resume();
+            }
+
+            hypervisor.Remember(domain);
+            return Succeeded(command, domain);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            return Failed(command, domain, "libvirt", e.Message);
+        }
+    }
+
+    private HostEvent LiveMigrate(HostCommand command)
+    {
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        if (domain is null)
+        {
+            return Failed(command, null, "not-found", $"Host {HostName} has no domain for server {command.ServerId}.");
+        }
+
+        return ModelOf(domain) is { } model
+            ? Refused(command, domain, "not-allowed-for-encrypted-guest",
+                $"Live migration is not supported for {model.Info().DisplayName} guests: their memory is encrypted with a key held by " +
+                "this host's AMD secure processor, and the SEV specs leave migration out. Stop the server and boot a new one elsewhere.")
+            : Refused(command, domain, "not-supported", "Veil does not offer live migration; stop the server and boot a new one elsewhere.");
+    }
+
+    private static MemoryEncryptionModel? ModelOf(LibvirtDomain domain) => DefinedGuest.FromDomainXml(domain.GetXml(inactive: true))?.Model;
+
+    private HostEvent Succeeded(HostCommand command, LibvirtDomain domain) => Event(command, HostCommandOutcome.Succeeded, domain, null);
+
+    private HostEvent Failed(HostCommand command, LibvirtDomain? domain, string code, string message) =>
+        Event(command, HostCommandOutcome.Failed, domain, new HostFailure(code, message));
+
+    private HostEvent Refused(HostCommand command, LibvirtDomain domain, string code, string message) =>
+        Event(command, HostCommandOutcome.Refused, domain, new HostFailure(code, message));
+
+    private HostEvent Event(HostCommand command, HostCommandOutcome outcome, LibvirtDomain? domain, HostFailure? failure) => new(
+        command.CommandId,
+        command.CorrelationId,
+        command.Kind,
+        command.ServerId,
+        HostName,
+        outcome,
+        Hypervisor.StateName(domain?.State),
+        time.GetUtcNow(),
+        domain?.GetXml(),
+        failure);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Veil.Shared.Contracts;
+using Veil.Storage;
+using Veil.Storage.Queues;
+
+namespace Veil.HostWorker.Commands;
+
+/// <summary>
+/// The queue trigger on <c>host-&lt;name&gt;</c>: reads each command, runs it, and reports the outcome on the events
+/// queue before the command is deleted. A crash in between re-runs the (idempotent) command and reports again, so
+/// outcomes arrive at least once; consumers drop duplicates by command id. Unreadable commands are parked with the reason.
+/// </summary>
+internal sealed class HostCommandListener(
+    StorageAccount storage,
+    ParkedMessageStore parked,
+    HostCommandHandler handler,
+    IOptions<HostWorkerOptions> options,
+    ILoggerFactory loggers) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var trigger = new QueueTrigger(
+            storage,
+            parked,
+            HostQueues.Commands(settings.HostName),
+            settings.Commands,
+            HandleAsync,
+            loggers.CreateLogger<HostCommandListener>());
+        return trigger.RunAsync(stoppingToken);
+    }
+
+    private async Task HandleAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        var command = Read(message.Text);
+        var outcome = await handler.HandleAsync(command, cancellationToken);
+        var events = await storage.QueueAsync(options.Value.EventsQueue);
+        await events.SendMessageAsync(JsonSerializer.Serialize(outcome, VeilJson.Options), cancellationToken);
+    }
+
+    /// <summary>Parses a command or says exactly what is wrong with it.</summary>
+    internal static HostCommand Read(string text)
+    {
+        HostCommand? command;
+        try
+        {
+            command = JsonSerializer.Deserialize<HostCommand>(text, VeilJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new PoisonMessageException($"Not a host command: {e.Message}", e);
+        }
+
+        if (command is null)
+        {
+            throw new PoisonMessageException("Not a host command: the message is JSON null.");
+        }
+
+        return command.Problem() is { } problem ? throw new PoisonMessageException($"Not a valid host command: {problem}.") : command;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Veil.HostWorker.Commands;
+using Veil.HostWorker.Hypervisors;
+using Veil.HostWorker.Probing;
+using Veil.HostWorker.Reporting;
+using Veil.HostWorker.Startup;
+using Veil.Storage;
+using Veil.Storage.Queues;
+
+namespace Veil.HostWorker;
+
+public static class HostWorkerExtensions
+{
+    /// <summary>Everything a HostWorker runs: start-up check, report publisher and the command queue trigger.</summary>
+    public static IHostApplicationBuilder AddHostWorker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<HostWorkerOptions>().Bind(builder.Configuration.GetSection(HostWorkerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostWorkerOptions>, HostWorkerOptionsValidator>();
+        services.AddVeilStorage(builder.Configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Hypervisor>();
+        services.AddSingleton<HostFacts>();
+        services.AddSingleton<HostReportWriter>();
+        services.AddSingleton<HostCommandHandler>();
+
+        // Hosted services start in this order; the start-up check must finish before any command is taken.
+        services.AddHostedService<HostStartup>();
+        services.AddHostedService<HostReportPublisher>();
+        services.AddHostedService<HostCommandListener>();
+        return builder;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+using Veil.Shared.Contracts;
+
+namespace Veil.HostWorker;
+
+internal static partial class Logs
+{
+    [LoggerMessage(2000, LogLevel.Information, "Host {HostName} ready on {LibvirtUri}: offers [{Models}], {Domains} domain(s) defined ({Restored} restored from the simulated host's state)")]
+    public static partial void HostReady(ILogger logger, string hostName, string libvirtUri, string models, int domains, int restored);
+
+    [LoggerMessage(2001, LogLevel.Critical, "Host {HostName} refuses to start: {Refusal}")]
+    public static partial void StartupRefused(ILogger logger, string hostName, string refusal);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Publishing the report of host {HostName} failed; trying again at the next heartbeat")]
+    public static partial void ReportFailed(ILogger logger, Exception exception, string hostName);
+
+    [LoggerMessage(2003, LogLevel.Information, "{Kind} of server {ServerId}: {Outcome} {Failure}")]
+    public static partial void CommandDone(ILogger logger, HostCommandKind kind, Guid serverId, HostCommandOutcome outcome, string? failure);
+
+    [LoggerMessage(2004, LogLevel.Critical, "Fault injection: killing this process after defining server {ServerId}")]
+    public static partial void CrashInjected(ILogger logger, Guid serverId);
+}

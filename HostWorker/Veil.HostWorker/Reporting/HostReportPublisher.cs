@@ -1,0 +1,59 @@
+using Azure;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Veil.HostWorker.Hypervisors;
+using Veil.HostWorker.Libvirt;
+using Veil.HostWorker.Probing;
+using Veil.HostWorker.Startup;
+using Veil.Shared.Contracts;
+
+namespace Veil.HostWorker.Reporting;
+
+/// <summary>
+/// Keeps the host's published state fresh: a heartbeat (with the list of domains, for reconciliation) every
+/// <see cref="HostWorkerOptions.HeartbeatInterval"/>, and a new probe and report every <see cref="HostWorkerOptions.ProbeInterval"/>.
+/// A failed round is logged and tried again next time; a host that cannot write its heartbeat goes stale, which
+/// placement notices.
+/// </summary>
+internal sealed class HostReportPublisher(
+    HostFacts facts,
+    Hypervisor hypervisor,
+    HostReportWriter writer,
+    IOptions<HostWorkerOptions> options,
+    TimeProvider time,
+    ILogger<HostReportPublisher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var nextProbe = time.GetUtcNow() + settings.ProbeInterval;
+        using var timer = new PeriodicTimer(settings.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var now = time.GetUtcNow();
+                    if (now >= nextProbe)
+                    {
+                        facts.Probe();
+                        await writer.PublishAsync(HostStartup.Report(facts, hypervisor, settings, refusal: null), stoppingToken);
+                        nextProbe = now + settings.ProbeInterval;
+                    }
+
+                    await writer.HeartbeatAsync(settings.HostName, now, stoppingToken);
+                    await writer.PublishDomainsAsync(new HostDomains(settings.HostName, now, hypervisor.ListDomains()), stoppingToken);
+                }
+                catch (Exception e) when (e is RequestFailedException or LibvirtException or IOException)
+                {
+                    Logs.ReportFailed(logger, e, settings.HostName);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Veil.HostWorker.Hypervisors;
+using Veil.HostWorker.Probing;
+using Veil.HostWorker.Reporting;
+using Veil.Shared.Contracts;
+using Veil.Shared.Hosts;
+
+namespace Veil.HostWorker.Startup;
+
+/// <summary>
+/// Runs before anything takes work: probe the host, apply the SEV-SNP spec's start-up check to the guests already
+/// defined, and publish the report. A refused host publishes its refusal (so placement can say why it is skipped)
+/// and stops with <see cref="HostStartupRefusedException"/>; it touches no guest.
+/// </summary>
+internal sealed class HostStartup(
+    HostFacts facts,
+    Hypervisor hypervisor,
+    HostReportWriter writer,
+    IOptions<HostWorkerOptions> options,
+    TimeProvider time,
+    ILogger<HostStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var capabilities = facts.Probe();
+        var domains = hypervisor.ListDomains();
+        var refusal = StartupValidation.Refusal(capabilities, domains.Select(d => new DefinedGuest(d.Name, d.ServerId, d.Model)));
+        await writer.PublishAsync(Report(facts, hypervisor, settings, refusal), cancellationToken);
+        await writer.PublishDomainsAsync(new HostDomains(settings.HostName, time.GetUtcNow(), domains), cancellationToken);
+        if (refusal is not null)
+        {
+            Logs.StartupRefused(logger, settings.HostName, refusal);
+            throw new HostStartupRefusedException(refusal);
+        }
+
+        Logs.HostReady(
+            logger,
+            settings.HostName,
+            hypervisor.Connection.Uri,
+            string.Join(", ", capabilities.SupportedModels.Select(m => m.ToString())),
+            domains.Count,
+            hypervisor.RestoredDomains);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal static HostReport Report(HostFacts facts, Hypervisor hypervisor, HostWorkerOptions settings, string? refusal) => new(
+        settings.HostName,
+        refusal is null ? HostStatus.Ready : HostStatus.Refused,
+        facts.Capabilities,
+        new HostVersions(facts.Inputs.LibvirtVersion?.ToString(), facts.Inputs.QemuVersion?.ToString(), facts.Inputs.KernelRelease),
+        hypervisor.Connection.Uri,
+        hypervisor.IsSimulated,
+        facts.StartedAt,
+        facts.ProbedAt,
+        refusal);
+}

@@ -1,0 +1,24 @@
+using Veil.Shared.Guests;
+
+namespace Veil.Shared.Contracts;
+
+/// <summary>A message on a host's command queue.</summary>
+/// <param name="CommandId">Unique per command; echoed in the outcome so a consumer can drop duplicates.</param>
+/// <param name="Kind">What to do.</param>
+/// <param name="ServerId">The server, which is also the domain's UUID: the same command twice never makes two domains.</param>
+/// <param name="Guest">For <see cref="HostCommandKind.Spawn"/>: the guest to define.</param>
+/// <param name="CorrelationId">Opaque to the host, echoed in the outcome (the orchestration instance waiting for it).</param>
+public sealed record HostCommand(Guid CommandId, HostCommandKind Kind, Guid ServerId, GuestSpec? Guest = null, string? CorrelationId = null)
+{
+    /// <summary>What is wrong with a command that parsed as JSON; null when it is well formed.</summary>
+    public string? Problem() => this switch
+    {
+        { CommandId: var id } when id == Guid.Empty => "commandId is missing or empty",
+        { ServerId: var id } when id == Guid.Empty => "serverId is missing or empty",
+        { Kind: HostCommandKind.Spawn, Guest: null } => "a spawn command needs a guest",
+        { Kind: HostCommandKind.Spawn, Guest: { } guest } when guest.ServerId != ServerId =>
+            $"guest.serverId {guest.ServerId} differs from serverId {ServerId}",
+        { CorrelationId.Length: > 1024 } => "correlationId is longer than 1024 characters",
+        _ => null,
+    };
+}

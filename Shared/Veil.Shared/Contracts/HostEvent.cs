@@ -1,0 +1,24 @@
+namespace Veil.Shared.Contracts;
+
+/// <summary>A host's report of a command's outcome, on <see cref="HostQueues.Events"/>. Delivered at least once.</summary>
+/// <param name="CommandId">The command this answers.</param>
+/// <param name="CorrelationId">Echoed from the command.</param>
+/// <param name="Kind">The command's kind.</param>
+/// <param name="ServerId">The server.</param>
+/// <param name="HostName">The host that ran it.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="DomainState">libvirt's state of the domain afterwards (<c>running</c>, <c>paused</c>, <c>shut-off</c>, <c>absent</c>).</param>
+/// <param name="At">When the host finished.</param>
+/// <param name="DomainXml">After a spawn (or any command on an existing domain): the XML libvirt holds for it.</param>
+/// <param name="Failure">Why, when it did not succeed.</param>
+public sealed record HostEvent(
+    Guid CommandId,
+    string? CorrelationId,
+    HostCommandKind Kind,
+    Guid ServerId,
+    string HostName,
+    HostCommandOutcome Outcome,
+    string DomainState,
+    DateTimeOffset At,
+    string? DomainXml = null,
+    HostFailure? Failure = null);

@@ -1,0 +1,20 @@
+namespace Veil.Shared.Contracts;
+
+/// <summary>The names under which hosts and Orchestrations meet in storage.</summary>
+public static class HostQueues
+{
+    /// <summary>Every host reports command outcomes here.</summary>
+    public const string Events = "host-events";
+
+    /// <summary>The table of host reports and heartbeats, one row per host.</summary>
+    public const string HostsTable = "VeilHosts";
+
+    /// <summary>The container holding each host's list of defined domains (<c>&lt;host&gt;/domains.json</c>).</summary>
+    public const string HostsContainer = "veil-hosts";
+
+    /// <summary>A host name usable in queue names: lowercase letters, digits and single hyphens, at most 50 characters.</summary>
+    public const int MaxHostNameLength = 50;
+
+    /// <summary>The queue a host takes its commands from.</summary>
+    public static string Commands(string hostName) => "host-" + hostName;
+}

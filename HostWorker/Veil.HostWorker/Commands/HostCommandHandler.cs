@@ -126,14 +126,8 @@ public sealed class HostCommandHandler(
         }
     }
 
-    private HostEvent SuspendOrResume(HostCommand command)
+    private HostEvent SuspendOrResume(HostCommand command) => OnExisting(command, domain =>
     {
-        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-        if (domain is null)
-        {
-            return Failed(command, null, "not-found", $"Host {HostName} has no domain for server {command.ServerId}.");
-        }
-
         if (ModelOf(domain) is { } model)
         {
             return Refused(command, domain, "not-allowed-for-encrypted-guest",
@@ -159,21 +153,22 @@ public sealed class HostCommandHandler(
         {
             return Failed(command, domain, "libvirt", e.Message);
         }
-    }
+    });
 
-    private HostEvent LiveMigrate(HostCommand command)
-    {
-        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-        if (domain is null)
-        {
-            return Failed(command, null, "not-found", $"Host {HostName} has no domain for server {command.ServerId}.");
-        }
-
-        return ModelOf(domain) is { } model
+    private HostEvent LiveMigrate(HostCommand command) => OnExisting(command, domain =>
+        ModelOf(domain) is { } model
             ? Refused(command, domain, "not-allowed-for-encrypted-guest",
                 $"Live migration is not supported for {model.Info().DisplayName} guests: their memory is encrypted with a key held by " +
                 "this host's AMD secure processor, and the SEV specs leave migration out. Stop the server and boot a new one elsewhere.")
-            : Refused(command, domain, "not-supported", "Veil does not offer live migration; stop the server and boot a new one elsewhere.");
+            : Refused(command, domain, "not-supported", "Veil does not offer live migration; stop the server and boot a new one elsewhere."));
+
+    /// <summary>Runs a command that needs the server's domain; without one it fails as <c>not-found</c>.</summary>
+    private HostEvent OnExisting(HostCommand command, Func<LibvirtDomain, HostEvent> action)
+    {
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        return domain is null
+            ? Failed(command, null, "not-found", $"Host {HostName} has no domain for server {command.ServerId}.")
+            : action(domain);
     }
 
     private static MemoryEncryptionModel? ModelOf(LibvirtDomain domain) => DefinedGuest.FromDomainXml(domain.GetXml(inactive: true))?.Model;

@@ -15,7 +15,6 @@ public static class VeilJson
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
         };

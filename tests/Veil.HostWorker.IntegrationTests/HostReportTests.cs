@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Veil.HostWorker.Reporting;
+using Veil.HostWorker.Startup;
+using Veil.Shared.Contracts;
+using Veil.Shared.Guests;
+using Veil.Shared.MemoryEncryption;
+using Veil.Testing;
+
+namespace Veil.HostWorker.IntegrationTests;
+
+/// <summary>What a HostWorker publishes about its host, read back from the real Azurite.</summary>
+public sealed class HostReportTests
+{
+    [Fact]
+    public async Task Start_GenoaSnp_PublishesReadyReportWithProviderTreeAndHeartbeat()
+    {
+        await using var worker = new SimulatedHostWorker("genoa-snp");
+        await worker.StartAsync();
+
+        var (report, row) = await ReadAsync(worker);
+        Assert.Equal(HostStatus.Ready, report.Status);
+        Assert.Null(report.Refusal);
+        Assert.True(report.Simulated);
+        Assert.Equal("11.0.0", report.Versions.Libvirt);
+        Assert.Equal([MemoryEncryptionModel.AmdSev, MemoryEncryptionModel.AmdSevSnp], report.Capabilities.SupportedModels);
+        var snp = report.Capabilities.ProviderFor(MemoryEncryptionModel.AmdSevSnp)!;
+        Assert.Equal($"{worker.HostName}_amd_sev_snp", snp.Name);
+        Assert.Contains("HW_CPU_X86_AMD_SEV_SNP", snp.Traits);
+        Assert.Equal(99, snp.Inventories["MEM_ENCRYPTION_CONTEXT"].Total);
+        Assert.Contains(report.Capabilities.Checklist, c => c.Id == "sev-es.not-disabled-by-snp");
+
+        var firstBeat = row.GetDateTimeOffset("HeartbeatAt")!.Value;
+        await Eventually(async () => (await ReadAsync(worker)).Row.GetDateTimeOffset("HeartbeatAt") > firstBeat);
+    }
+
+    [Fact]
+    public async Task Heartbeat_ListsTheHostsDomainsForReconciliation()
+    {
+        await using var worker = new SimulatedHostWorker("rome-sev");
+        await worker.StartAsync();
+        var guest = GuestSpecBuilder.Encrypted("amd-sev") with { ServerId = Guid.NewGuid() };
+        await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
+        await worker.NextEventAsync();
+
+        await Eventually(async () =>
+        {
+            var domains = await ReadDomainsAsync(worker);
+            return domains.Domains.Any(d => d.ServerId == guest.ServerId && d.Model == MemoryEncryptionModel.AmdSev && d.State == "running");
+        });
+    }
+
+    [Fact]
+    public async Task Start_SnpHostWithSevEsGuest_RefusesNamingTheGuestAndPublishesRefusal()
+    {
+        var state = Directory.CreateTempSubdirectory("veil-host-");
+        var esGuest = GuestSpecBuilder.Encrypted("amd-sev-es") with { ServerId = Guid.NewGuid(), Name = "legacy-es" };
+        var xml = GuestDomainXml.Build(esGuest, new GuestHostParameters { DomainType = "test", CpuMode = null });
+        Directory.CreateDirectory(Path.Combine(state.FullName, "domains"));
+        await File.WriteAllTextAsync(Path.Combine(state.FullName, "domains", $"{esGuest.ServerId}.xml"), xml);
+        await using var worker = new SimulatedHostWorker("genoa-snp", state.FullName);
+
+        var refused = await Assert.ThrowsAsync<HostStartupRefusedException>(worker.StartAsync);
+
+        Assert.Contains("SEV-SNP is enabled on host", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(GuestDomainXml.DomainName(esGuest.ServerId), refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Disable SEV-SNP in the BIOS, or migrate or delete these SEV-ES guests", refused.Message, StringComparison.Ordinal);
+        var (report, _) = await ReadAsync(worker);
+        Assert.Equal(HostStatus.Refused, report.Status);
+        Assert.Equal(refused.Message, report.Refusal);
+        Assert.True(File.Exists(Path.Combine(state.FullName, "domains", $"{esGuest.ServerId}.xml")), "the refused host must not touch its guests");
+        state.Delete(recursive: true);
+    }
+
+    private static async Task<(HostReport Report, TableEntity Row)> ReadAsync(SimulatedHostWorker worker)
+    {
+        var table = await worker.Storage.TableAsync(HostQueues.HostsTable);
+        var row = (await table.GetEntityAsync<TableEntity>(HostReportWriter.PartitionKey, worker.HostName)).Value;
+        return (JsonSerializer.Deserialize<HostReport>(row.GetString("Report"), VeilJson.Options)!, row);
+    }
+
+    private static async Task<HostDomains> ReadDomainsAsync(SimulatedHostWorker worker)
+    {
+        var container = await worker.Storage.ContainerAsync(HostQueues.HostsContainer);
+        var content = await container.GetBlobClient($"{worker.HostName}/domains.json").DownloadContentAsync();
+        return content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not within 20 s");
+            await Task.Delay(100);
+        }
+    }
+}

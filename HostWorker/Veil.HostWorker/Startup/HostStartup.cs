@@ -6,6 +6,7 @@ using Veil.HostWorker.Probing;
 using Veil.HostWorker.Reporting;
 using Veil.Shared.Contracts;
 using Veil.Shared.Hosts;
+using Veil.Shared.MemoryEncryption;
 
 namespace Veil.HostWorker.Startup;
 
@@ -40,7 +41,7 @@ internal sealed class HostStartup(
             logger,
             settings.HostName,
             hypervisor.Connection.Uri,
-            string.Join(", ", capabilities.SupportedModels.Select(m => m.ToString())),
+            string.Join(", ", capabilities.SupportedModels.Select(m => m.ToName())),
             domains.Count,
             hypervisor.RestoredDomains);
     }

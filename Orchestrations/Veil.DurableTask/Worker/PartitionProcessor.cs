@@ -1,0 +1,373 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Veil.DurableTask.AzureStorage;
+using Veil.DurableTask.Replay;
+using Veil.Storage.Queues;
+
+namespace Veil.DurableTask.Worker;
+
+/// <summary>
+/// One partition while this worker holds its lease: reads its control queue, keeps its instances' histories in
+/// memory, runs their episodes (one at a time per instance, many instances at once), and keeps their durable timers.
+/// An episode's checkpoint is: send its messages, then append its events to history (If-Match on the sentinel), then
+/// update the Instances row, then delete the messages it consumed — a crash at any point repeats work, never loses it.
+/// </summary>
+internal sealed partial class PartitionProcessor : IDisposable
+{
+    private readonly WorkerServices w;
+    private readonly SemaphoreSlim episodeSlots;
+    private readonly ILogger logger;
+    private readonly ConcurrentDictionary<string, InstanceSlot> slots = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<TaskMessage, DateTime> timers = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentDictionary<Task, byte> episodes = new();
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly SemaphoreSlim timerWake = new(0, 1);
+    private Task loops = Task.CompletedTask;
+
+    public PartitionProcessor(int partition, WorkerServices services, SemaphoreSlim episodeSlots)
+    {
+        Partition = partition;
+        w = services;
+        this.episodeSlots = episodeSlots;
+        logger = services.Loggers.CreateLogger<PartitionProcessor>();
+    }
+
+    public int Partition { get; }
+
+    public bool Stopping => stop.IsCancellationRequested;
+
+    public async Task StartAsync()
+    {
+        await RecoverAsync();
+        loops = Task.WhenAll(Task.Run(PollAsync), Task.Run(TimersAsync));
+    }
+
+    /// <summary>Stops taking messages, lets running episodes finish, forgets everything in memory.</summary>
+    public async Task StopAsync()
+    {
+        await stop.CancelAsync();
+        await loops.ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(episodes.Keys).ContinueWith(_ => { }, TaskScheduler.Default);
+        slots.Clear();
+    }
+
+    public void Wake() => Release(wake);
+
+    public void Dispose()
+    {
+        stop.Dispose();
+        wake.Dispose();
+        timerWake.Dispose();
+    }
+
+    /// <summary>Queues a message for its instance's next episode. False when this partition is stopping.</summary>
+    public bool Deliver(TaskMessage message, QueueAck? ack)
+    {
+        if (Stopping)
+        {
+            return false;
+        }
+
+        var slot = slots.GetOrAdd(message.InstanceId, id => new InstanceSlot(id));
+        lock (slot.Gate)
+        {
+            slot.Inbox.Add(new Inbound(message, ack));
+        }
+
+        Schedule(slot);
+        return true;
+    }
+
+    private static void Release(SemaphoreSlim signal)
+    {
+        try
+        {
+            if (signal.CurrentCount == 0)
+            {
+                signal.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// After taking the partition: instances that were running here may have activities and timers that lived only in
+    /// the previous owner's memory. Their histories say which; run and arm them again.
+    /// </summary>
+    private async Task RecoverAsync()
+    {
+        var filter = $"Partition eq {Partition} and (RuntimeStatus eq 'Running' or RuntimeStatus eq 'Suspended' or RuntimeStatus eq 'Pending')";
+        var recovered = 0;
+        foreach (var (instanceId, _) in await w.Instances.ScanAsync(filter, stop.Token))
+        {
+            var slot = slots.GetOrAdd(instanceId, id => new InstanceSlot(id));
+            var history = await w.History.LoadAsync(instanceId, stop.Token);
+            if (history.Events.Count == 0)
+            {
+                continue;
+            }
+
+            slot.Remember(history);
+            slot.WrittenStatus = HistoryFacts.Status(history.Events);
+            AfterCommit(slot, history, history.Events.Where(e => e.Dispatch == "local" || e.Type == EventType.TimerCreated), rewound: false);
+            recovered++;
+        }
+
+        LogRecovered(logger, Partition, recovered);
+    }
+
+    private async Task PollAsync()
+    {
+        var queue = await w.Hub.ControlQueueAsync(Partition);
+        var idle = TimeSpan.FromMilliseconds(10);
+        while (!Stopping)
+        {
+            try
+            {
+                var received = (await queue.ReceiveMessagesAsync(32, w.Options.MessageVisibilityTimeout, stop.Token)).Value;
+                if (received.Length == 0)
+                {
+                    await wake.WaitAsync(idle, stop.Token);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, w.Options.MaxPollingInterval.Ticks));
+                    continue;
+                }
+
+                idle = TimeSpan.FromMilliseconds(10);
+                foreach (var message in received)
+                {
+                    await AcceptAsync(queue, message);
+                }
+            }
+            catch (OperationCanceledException) when (Stopping)
+            {
+                break;
+            }
+            catch (RequestFailedException e)
+            {
+                LogReceiveFailed(logger, e, Partition);
+                await Task.Delay(w.Options.MaxPollingInterval, w.Time, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task AcceptAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message)
+    {
+        var context = new QueueMessageContext(queue.Name, message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
+        IReadOnlyList<TaskMessage> batch;
+        try
+        {
+            batch = await w.Sender.UnpackAsync(context.Text, stop.Token);
+        }
+        catch (JsonException e)
+        {
+            await ParkAsync(queue, message, context, $"Not a task message batch: {e.Message}");
+            return;
+        }
+
+        if (message.DequeueCount > w.Options.MaxDequeueCount)
+        {
+            await ParkAsync(queue, message, context, $"Delivered {message.DequeueCount} times without being recorded (limit {w.Options.MaxDequeueCount}).");
+            return;
+        }
+
+        var ack = new QueueAck(queue, message.MessageId, message.PopReceipt, batch.Count);
+        foreach (var m in batch)
+        {
+            if (w.Hub.PartitionOf(m.InstanceId) != Partition)
+            {
+                await ack.DoneAsync();
+                LogMisrouted(logger, m.InstanceId, Partition);
+                continue;
+            }
+
+            if (!Deliver(m, ack))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ParkAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message, QueueMessageContext context, string reason)
+    {
+        await w.Parked.ParkAsync(context, reason, w.Time, stop.Token);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stop.Token);
+        LogParked(logger, queue.Name, message.MessageId, reason);
+    }
+
+    private void Schedule(InstanceSlot slot)
+    {
+        lock (slot.Gate)
+        {
+            if (slot.Busy || slot.Inbox.Count == 0)
+            {
+                return;
+            }
+
+            slot.Busy = true;
+        }
+
+        var task = Task.Run(() => RunEpisodesAsync(slot));
+        episodes[task] = 0;
+        _ = task.ContinueWith(t => episodes.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task RunEpisodesAsync(InstanceSlot slot)
+    {
+        await episodeSlots.WaitAsync();
+        try
+        {
+            while (true)
+            {
+                List<Inbound> batch;
+                lock (slot.Gate)
+                {
+                    if (slot.Inbox.Count == 0 || Stopping)
+                    {
+                        slot.Busy = false;
+                        return;
+                    }
+
+                    batch = slot.Inbox;
+                    slot.Inbox = [];
+                }
+
+                var held = await EpisodeAsync(slot, batch);
+                if (held.Count > 0)
+                {
+                    lock (slot.Gate)
+                    {
+                        slot.Inbox.InsertRange(0, held);
+                        slot.Busy = false;
+                    }
+
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            episodeSlots.Release();
+            slot.LastUsedTicks = w.Time.GetTimestamp();
+            EvictIfNeeded();
+        }
+    }
+
+    /// <summary>Runs one episode; returns messages that must wait (for the instance to start), if any.</summary>
+    private async Task<List<Inbound>> EpisodeAsync(InstanceSlot slot, List<Inbound> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                slot.History ??= await LoadAsync(slot);
+                return await CheckpointAsync(slot, batch);
+            }
+            catch (HistoryConflictException) when (attempt < 5 && !Stopping)
+            {
+                // Another worker extended this history (we lost the partition for a moment): start from storage again.
+                LogConflict(logger, slot.InstanceId, attempt);
+                slot.History = null;
+            }
+            catch (Exception e) when (e is RequestFailedException or HistoryConflictException or IOException)
+            {
+                LogEpisodeFailed(logger, e, slot.InstanceId);
+                slot.History = null;
+                await Task.Delay(TimeSpan.FromSeconds(1), w.Time, CancellationToken.None);
+                return Stopping ? [] : batch;
+            }
+        }
+    }
+
+    private async Task<CommittedHistory> LoadAsync(InstanceSlot slot)
+    {
+        var history = await w.History.LoadAsync(slot.InstanceId, stop.Token);
+        slot.Remember(history);
+        return history;
+    }
+
+    private void EvictIfNeeded()
+    {
+        if (slots.Count <= w.Options.MaxCachedInstances)
+        {
+            return;
+        }
+
+        foreach (var idle in slots.Values.Where(s => !s.Busy).OrderBy(s => s.LastUsedTicks).Take(slots.Count - w.Options.MaxCachedInstances))
+        {
+            lock (idle.Gate)
+            {
+                if (!idle.Busy && idle.Inbox.Count == 0)
+                {
+                    slots.TryRemove(idle.InstanceId, out _);
+                }
+            }
+        }
+    }
+
+    private async Task TimersAsync()
+    {
+        while (!Stopping)
+        {
+            TimeSpan wait;
+            var due = new List<TaskMessage>();
+            lock (timers)
+            {
+                var now = w.Time.GetUtcNow().UtcDateTime;
+                while (timers.TryPeek(out var timer, out var at) && at <= now)
+                {
+                    timers.Dequeue();
+                    due.Add(timer);
+                }
+
+                wait = timers.TryPeek(out _, out var next) ? next - now : TimeSpan.FromSeconds(5);
+            }
+
+            foreach (var timer in due)
+            {
+                Deliver(timer, null);
+            }
+
+            try
+            {
+                await timerWake.WaitAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void Arm(TaskMessage timerFired, DateTime fireAt)
+    {
+        lock (timers)
+        {
+            timers.Enqueue(timerFired, fireAt);
+        }
+
+        Release(timerWake);
+    }
+
+    [LoggerMessage(3100, LogLevel.Information, "Partition {Partition}: recovered {Count} instance(s) with work in flight")]
+    private static partial void LogRecovered(ILogger logger, int partition, int count);
+
+    [LoggerMessage(3101, LogLevel.Warning, "Partition {Partition}: receiving failed")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception exception, int partition);
+
+    [LoggerMessage(3102, LogLevel.Warning, "Message for {InstanceId} reached partition {Partition}, which does not own it; dropped")]
+    private static partial void LogMisrouted(ILogger logger, string instanceId, int partition);
+
+    [LoggerMessage(3103, LogLevel.Error, "Message {MessageId} on {Queue} parked: {Reason}")]
+    private static partial void LogParked(ILogger logger, string queue, string messageId, string reason);
+
+    [LoggerMessage(3104, LogLevel.Information, "History of {InstanceId} changed under us (try {Attempt}); reloading")]
+    private static partial void LogConflict(ILogger logger, string instanceId, int attempt);
+
+    [LoggerMessage(3105, LogLevel.Warning, "Episode of {InstanceId} failed; its messages will be tried again")]
+    private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string instanceId);
+}

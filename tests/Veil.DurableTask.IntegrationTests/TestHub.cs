@@ -20,6 +20,7 @@ internal sealed class TestHub : IAsyncDisposable
     public TestHub(Action<DurableTaskRegistry> register, int partitions = 2, Dictionary<string, string?>? extra = null)
     {
         this.register = register;
+        Configure = _ => { };
         HubName = "t" + Guid.NewGuid().ToString("N")[..16];
         settings = new()
         {
@@ -38,13 +39,21 @@ internal sealed class TestHub : IAsyncDisposable
 
     public string HubName { get; }
 
+    /// <summary>Extra services for the next workers (e.g. a logger provider).</summary>
+    public Action<IServiceCollection> Configure { get; set; }
+
     public IReadOnlyDictionary<string, string?> Settings => settings;
 
     public DurableTaskClient Client => (clientHost ?? workers[0]).Services.GetRequiredService<DurableTaskClient>();
 
-    public static async Task<TestHub> StartAsync(Action<DurableTaskRegistry> register, int partitions = 2, int workers = 1, Dictionary<string, string?>? extra = null)
+    public static async Task<TestHub> StartAsync(Action<DurableTaskRegistry> register, int partitions = 2, int workers = 1, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)
     {
         var hub = new TestHub(register, partitions, extra);
+        if (configure is not null)
+        {
+            hub.Configure = configure;
+        }
+
         for (var i = 0; i < workers; i++)
         {
             await hub.AddWorkerAsync();
@@ -59,6 +68,7 @@ internal sealed class TestHub : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddDurableTaskWorker(builder.Configuration, register);
+        Configure(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         workers.Add(host);

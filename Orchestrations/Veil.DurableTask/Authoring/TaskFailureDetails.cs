@@ -6,8 +6,9 @@ public sealed record TaskFailureDetails(string ErrorType, string ErrorMessage, s
     public static TaskFailureDetails FromException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        // A task's failure keeps the task's own details inside, as Microsoft.DurableTask does.
         return exception is TaskFailedException failed
-            ? failed.FailureDetails
+            ? new TaskFailureDetails(typeof(TaskFailedException).FullName!, failed.Message, failed.StackTrace, failed.FailureDetails)
             : new TaskFailureDetails(
                 exception.GetType().FullName ?? exception.GetType().Name,
                 exception.Message,

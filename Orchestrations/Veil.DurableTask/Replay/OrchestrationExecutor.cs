@@ -299,14 +299,16 @@ internal sealed class OrchestrationExecutor : TaskOrchestrationContext
         try
         {
             now = events.FirstOrDefault(e => e.Type == EventType.OrchestratorStarted)?.Timestamp ?? events[0].Timestamp;
+            replaying = firstFresh > 0;
             Task<object?> running;
             try
             {
                 var typedInput = DurableJson.Deserialize(input, orchestrator.InputType);
                 running = orchestrator.RunAsync(this, typedInput);
             }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidCastException)
+            catch (Exception e)
             {
+                // Thrown before the first await: the orchestrator failed like any other.
                 running = Task.FromException<object?>(e);
             }
 

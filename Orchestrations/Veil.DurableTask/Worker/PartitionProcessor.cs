@@ -280,6 +280,14 @@ internal sealed partial class PartitionProcessor : IDisposable
                 await Task.Delay(TimeSpan.FromSeconds(1), w.Time, CancellationToken.None);
                 return Stopping ? [] : batch;
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A fault in the engine itself: drop the batch from memory. Queue messages come back after their
+                // visibility timeout and are parked once they exceed MaxDequeueCount; nothing is deleted unrecorded.
+                LogEpisodeBug(logger, e, slot.InstanceId);
+                slot.History = null;
+                return [];
+            }
         }
     }
 
@@ -367,6 +375,9 @@ internal sealed partial class PartitionProcessor : IDisposable
 
     [LoggerMessage(3104, LogLevel.Information, "History of {InstanceId} changed under us (try {Attempt}); reloading")]
     private static partial void LogConflict(ILogger logger, string instanceId, int attempt);
+
+    [LoggerMessage(3106, LogLevel.Error, "Episode of {InstanceId} failed unexpectedly; its queue messages will be redelivered and parked if this repeats")]
+    private static partial void LogEpisodeBug(ILogger logger, Exception exception, string instanceId);
 
     [LoggerMessage(3105, LogLevel.Warning, "Episode of {InstanceId} failed; its messages will be tried again")]
     private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string instanceId);

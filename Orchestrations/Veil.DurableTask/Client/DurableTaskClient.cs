@@ -71,7 +71,8 @@ public sealed class DurableTaskClient
             Timestamp = now.UtcDateTime,
             FireAt = startAt?.UtcDateTime,
         };
-        var delay = startAt is { } s && s > now ? s - now : (TimeSpan?)null;
+        // Queue visibility counts whole seconds: round up, so the instance never starts early.
+        var delay = startAt is { } s && s > now ? TimeSpan.FromSeconds(Math.Ceiling((s - now).TotalSeconds)) : (TimeSpan?)null;
         await sender.SendToInstancesAsync([new TaskMessage($"{instanceId}|{executionId}|start", instanceId, executionId, started)], delay, cancellationToken);
         return instanceId;
     }
@@ -110,7 +111,7 @@ public sealed class DurableTaskClient
     /// </summary>
     public async Task RewindInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var found = await instances.GetAsync(instanceId, withPayloads: false, cancellationToken)
+        var found = await instances.GetAsync(instanceId, withPayloads: true, cancellationToken)
             ?? throw new ArgumentException($"No orchestration instance '{instanceId}'.", nameof(instanceId));
         if (found.Metadata.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
         {
@@ -118,6 +119,9 @@ public sealed class DurableTaskClient
         }
 
         await SendAsync(instanceId, new HistoryEvent { Type = EventType.ExecutionRewound, Reason = reason ?? "rewound" }, cancellationToken);
+
+        // Until its worker records the rewind, the instance reads Pending rather than still Failed.
+        await instances.CreateAsync(found.Metadata with { RuntimeStatus = OrchestrationRuntimeStatus.Pending, LastUpdatedAt = time.GetUtcNow(), CompletedAt = null, FailureDetails = null }, found.ETag, cancellationToken);
     }
 
     /// <summary>Starts the instance again with its original input: under the same id (it must have finished) or a new one.</summary>

@@ -107,7 +107,7 @@ internal sealed partial class ActivityRunner : IDisposable
         }
 
         var result = new TaskMessage(
-            $"{item.InstanceId}|{item.ExecutionId}|{scheduled.EventId}|result",
+            item.ResultMessageId,
             item.InstanceId,
             item.ExecutionId,
             outcome with { Timestamp = w.Time.GetUtcNow().UtcDateTime });
@@ -170,7 +170,7 @@ internal sealed partial class ActivityRunner : IDisposable
                     }
 
                     var m = batch[0];
-                    RunLocally(new ActivityWork(m.InstanceId, m.ExecutionId!, m.Event, new QueueAck(queue, message.MessageId, message.PopReceipt, 1)));
+                    RunLocally(new ActivityWork(m.InstanceId, m.ExecutionId!, m.Event, new QueueAck(queue, message.MessageId, message.PopReceipt, 1), m.Id + "|result"));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

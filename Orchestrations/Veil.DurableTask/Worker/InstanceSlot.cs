@@ -23,6 +23,8 @@ internal sealed class InstanceSlot(string instanceId)
 
     public string? WrittenCustomStatus { get; set; }
 
+    public string? WrittenExecutionId { get; set; }
+
     public long LastUsedTicks { get; set; }
 
     public void Remember(CommittedHistory history)

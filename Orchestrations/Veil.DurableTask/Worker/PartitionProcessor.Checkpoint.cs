@@ -74,7 +74,7 @@ internal sealed partial class PartitionProcessor
             customStatus = result.CustomStatus;
             foreach (var action in result.NewActions)
             {
-                newEvents.Add(Route(slot.InstanceId, executionId, action, outgoing, workItems));
+                newEvents.Add(Route(slot.InstanceId, executionId, Rewinds([.. past, .. newEvents]), action, outgoing, workItems));
             }
 
             if (result.Completion is not { } completion)
@@ -166,7 +166,7 @@ internal sealed partial class PartitionProcessor
     }
 
     /// <summary>Decides where an action goes: activities run here if there is room (else via the work-item queue), the rest are messages.</summary>
-    private HistoryEvent Route(string instanceId, string executionId, HistoryEvent action, List<TaskMessage> outgoing, List<TaskMessage> workItems)
+    private HistoryEvent Route(string instanceId, string executionId, int rewinds, HistoryEvent action, List<TaskMessage> outgoing, List<TaskMessage> workItems)
     {
         var id = $"{instanceId}|{executionId}|{action.EventId}";
         switch (action.Type)
@@ -177,7 +177,7 @@ internal sealed partial class PartitionProcessor
                     return action with { Dispatch = "local" };
                 }
 
-                workItems.Add(new TaskMessage(id, instanceId, executionId, action));
+                workItems.Add(new TaskMessage($"{id}|g{rewinds}", instanceId, executionId, action));
                 return action with { Dispatch = "queue" };
             case EventType.SubOrchestrationInstanceCreated:
                 outgoing.Add(new TaskMessage(id, action.InstanceId!, DeterministicExecutionId(id), new HistoryEvent
@@ -223,9 +223,10 @@ internal sealed partial class PartitionProcessor
             }
         }
 
+        var rewinds = Rewinds(committed.Events);
         foreach (var activity in toRun)
         {
-            w.Activities.RunLocally(new ActivityWork(slot.InstanceId, committed.ExecutionId, activity, null));
+            w.Activities.RunLocally(new ActivityWork(slot.InstanceId, committed.ExecutionId, activity, null, ActivityWork.ResultId(slot.InstanceId, committed.ExecutionId, activity.EventId, rewinds)));
         }
 
         var openTimers = HistoryFacts.OpenTimers(committed.Events).ToDictionary(e => e.EventId);
@@ -243,7 +244,7 @@ internal sealed partial class PartitionProcessor
     private async Task WriteInstanceAsync(InstanceSlot slot, CommittedHistory committed, string? customStatus, DateTime now)
     {
         var status = HistoryFacts.Status(committed.Events);
-        if (status == slot.WrittenStatus && customStatus == slot.WrittenCustomStatus)
+        if (status == slot.WrittenStatus && customStatus == slot.WrittenCustomStatus && committed.ExecutionId == slot.WrittenExecutionId)
         {
             return;
         }
@@ -267,6 +268,7 @@ internal sealed partial class PartitionProcessor
         });
         slot.WrittenStatus = status;
         slot.WrittenCustomStatus = customStatus;
+        slot.WrittenExecutionId = committed.ExecutionId;
     }
 
     /// <summary>Terminate of an instance that never started (Pending, or scheduled for later): record it and stop there.</summary>
@@ -294,7 +296,10 @@ internal sealed partial class PartitionProcessor
         }
 
         slot.WrittenStatus = OrchestrationRuntimeStatus.Terminated;
+        slot.WrittenExecutionId = executionId;
     }
+
+    private static int Rewinds(IEnumerable<HistoryEvent> events) => events.Count(e => e.Type == EventType.ExecutionRewound);
 
     private static async Task AckAsync(IEnumerable<Inbound> done)
     {

@@ -114,6 +114,7 @@ internal sealed partial class PartitionProcessor : IDisposable
 
             slot.Remember(history);
             slot.WrittenStatus = HistoryFacts.Status(history.Events);
+            slot.WrittenExecutionId = history.ExecutionId;
             AfterCommit(slot, history, history.Events.Where(e => e.Dispatch == "local" || e.Type == EventType.TimerCreated), rewound: false);
             recovered++;
         }

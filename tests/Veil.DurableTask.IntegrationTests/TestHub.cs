@@ -44,6 +44,8 @@ internal sealed class TestHub : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string?> Settings => settings;
 
+    public IReadOnlyList<IHost> Workers => workers;
+
     public DurableTaskClient Client => (clientHost ?? workers[0]).Services.GetRequiredService<DurableTaskClient>();
 
     public static async Task<TestHub> StartAsync(Action<DurableTaskRegistry> register, int partitions = 2, int workers = 1, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)

@@ -265,7 +265,11 @@ internal sealed partial class PartitionProcessor : IDisposable
         {
             try
             {
-                slot.History ??= await LoadAsync(slot);
+                // A start message for an instance this worker has never loaded is almost always a new instance: skip the
+                // read. If a history does exist, the append's insert of the sentinel conflicts and the loop reloads.
+                slot.History ??= attempt == 1 && slot.SeenMessageIds.Count == 0 && batch.Any(b => b.Message.Event.Type == EventType.ExecutionStarted)
+                    ? CommittedHistory.Empty
+                    : await LoadAsync(slot);
                 return await CheckpointAsync(slot, batch);
             }
             catch (HistoryConflictException) when (attempt < 5 && !Stopping)

@@ -25,6 +25,9 @@ internal sealed class InstanceSlot(string instanceId)
 
     public string? WrittenExecutionId { get; set; }
 
+    /// <summary>The custom status the orchestrator last set (not in history; carried from episode to episode).</summary>
+    public string? CustomStatus { get; set; }
+
     public long LastUsedTicks { get; set; }
 
     public void Remember(CommittedHistory history)

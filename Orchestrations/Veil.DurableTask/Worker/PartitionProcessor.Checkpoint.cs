@@ -45,6 +45,7 @@ internal sealed partial class PartitionProcessor
         else if (pastStatus.IsTerminal() && !fresh.Any(b => b.Message.Event.Type == EventType.ExecutionRewound))
         {
             // Late messages for a finished execution (a timer, a duplicate result): nothing left to do with them.
+            await WriteInstanceAsync(slot, current, slot.CustomStatus, now);
             await AckAsync(batch);
             return [];
         }
@@ -53,6 +54,9 @@ internal sealed partial class PartitionProcessor
             fresh = fresh.Where(b => b.Message.Event.Type != EventType.ExecutionStarted).ToList();
             if (fresh.Count == 0)
             {
+                // Only duplicates: their first copies are recorded. If that episode died before writing the instance
+                // row, write it now.
+                await WriteInstanceAsync(slot, current, slot.CustomStatus, now);
                 await AckAsync(batch);
                 return [];
             }
@@ -66,7 +70,7 @@ internal sealed partial class PartitionProcessor
         var workItems = new List<TaskMessage>();
         var startedEvent = HistoryFacts.Started([.. past, .. newEvents])!;
         var name = startedEvent.Name ?? "";
-        var customStatus = slot.WrittenCustomStatus;
+        var customStatus = slot.CustomStatus;
         var replaced = new List<string>();
         for (var continuation = 0; ; continuation++)
         {
@@ -136,6 +140,7 @@ internal sealed partial class PartitionProcessor
 
         var committed = await w.History.AppendAsync(slot.InstanceId, current, executionId, newEvents, CancellationToken.None);
         slot.Remember(committed);
+        slot.CustomStatus = customStatus;
         await WriteInstanceAsync(slot, committed, customStatus, now);
         await AckAsync(batch);
 

@@ -51,6 +51,35 @@ internal sealed partial class PartitionProcessor : IDisposable
         await stop.CancelAsync();
         await loops.ContinueWith(_ => { }, TaskScheduler.Default);
         await Task.WhenAll(episodes.Keys).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // What lives only in memory (results of in-process activities, armed timers) goes to the control queue, so
+        // the next owner gets it even if it recovered this partition before our last episodes were recorded.
+        var inMemory = slots.Values.SelectMany(s => s.Inbox).Where(i => i.Ack is null).Select(i => i.Message).ToList();
+        List<(TaskMessage Message, DateTime At)> pending;
+        lock (timers)
+        {
+            pending = timers.UnorderedItems.Select(t => (t.Element, t.Priority)).ToList();
+            timers.Clear();
+        }
+
+        try
+        {
+            if (inMemory.Count > 0)
+            {
+                await w.Sender.SendToInstancesAsync(inMemory);
+            }
+
+            var now = w.Time.GetUtcNow().UtcDateTime;
+            foreach (var (message, at) in pending.Where(p => p.At - now < TimeSpan.FromDays(7)))
+            {
+                await w.Sender.SendToInstancesAsync([message], at > now ? TimeSpan.FromSeconds(Math.Ceiling((at - now).TotalSeconds)) : null);
+            }
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            LogHandOverFailed(logger, e, Partition);
+        }
+
         slots.Clear();
     }
 
@@ -103,7 +132,7 @@ internal sealed partial class PartitionProcessor : IDisposable
     {
         var filter = $"Partition eq {Partition} and (RuntimeStatus eq 'Running' or RuntimeStatus eq 'Suspended' or RuntimeStatus eq 'Pending')";
         var recovered = 0;
-        foreach (var (instanceId, _) in await w.Instances.ScanAsync(filter, stop.Token))
+        foreach (var (instanceId, rowStatus) in await w.Instances.ScanAsync(filter, stop.Token))
         {
             var slot = slots.GetOrAdd(instanceId, id => new InstanceSlot(id));
             var history = await w.History.LoadAsync(instanceId, stop.Token);
@@ -112,9 +141,15 @@ internal sealed partial class PartitionProcessor : IDisposable
                 continue;
             }
 
+            var row = await w.Instances.GetAsync(instanceId, withPayloads: false, stop.Token);
             slot.Remember(history);
-            slot.WrittenStatus = HistoryFacts.Status(history.Events);
-            slot.WrittenExecutionId = history.ExecutionId;
+            slot.CustomStatus = row?.Metadata.SerializedCustomStatus;
+            slot.WrittenStatus = rowStatus;
+            slot.WrittenCustomStatus = slot.CustomStatus;
+            slot.WrittenExecutionId = row?.Metadata.ExecutionId;
+
+            // The previous owner may have died between appending history and writing the row: bring the row up to date.
+            await WriteInstanceAsync(slot, history, slot.CustomStatus, w.Time.GetUtcNow().UtcDateTime);
             AfterCommit(slot, history, history.Events.Where(e => e.Dispatch == "local" || e.Type == EventType.TimerCreated), rewound: false);
             recovered++;
         }
@@ -365,6 +400,9 @@ internal sealed partial class PartitionProcessor : IDisposable
 
         Release(timerWake);
     }
+
+    [LoggerMessage(3107, LogLevel.Warning, "Partition {Partition}: handing in-memory results and timers over failed; the next owner's recovery re-runs them")]
+    private static partial void LogHandOverFailed(ILogger logger, Exception exception, int partition);
 
     [LoggerMessage(3100, LogLevel.Information, "Partition {Partition}: recovered {Count} instance(s) with work in flight")]
     private static partial void LogRecovered(ILogger logger, int partition, int count);

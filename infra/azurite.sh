@@ -2,12 +2,13 @@
 # Starts or stops Azurite (the pinned copy in infra/node_modules) on loopback, with on-disk persistence.
 #   infra/azurite.sh start [DATA_DIR]   # waits until blob, queue and table endpoints answer
 #   infra/azurite.sh stop
-# Ports: VEIL_AZURITE_BLOB_PORT (10000), VEIL_AZURITE_QUEUE_PORT (10001), VEIL_AZURITE_TABLE_PORT (10002).
+# Ports: VEIL_AZURITE_BLOB_PORT (10000), VEIL_AZURITE_QUEUE_PORT (10001), VEIL_AZURITE_TABLE_PORT (10002);
+# VEIL_AZURITE_PIDFILE (.veil/azurite.pid) lets a second instance run beside the first.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 data="${2:-$repo/.veil/azurite}"
-pidfile="$repo/.veil/azurite.pid"
+pidfile="${VEIL_AZURITE_PIDFILE:-$repo/.veil/azurite.pid}"
 blob="${VEIL_AZURITE_BLOB_PORT:-10000}"
 queue="${VEIL_AZURITE_QUEUE_PORT:-10001}"
 table="${VEIL_AZURITE_TABLE_PORT:-10002}"

@@ -225,6 +225,38 @@ public sealed class ManagementTests
         Assert.Empty(none.Instances);
     }
 
+    [Fact]
+    public async Task PurgeInstances_ByQuery_RemovesOnlyFinishedMatches()
+    {
+        await using var hub = await TestHub.StartAsync(Register);
+        for (var i = 0; i < 3; i++)
+        {
+            await hub.RunAsync("Counted", "p", instanceId: $"purge-me-{i}");
+        }
+
+        await hub.Client.ScheduleNewOrchestrationInstanceAsync("Approval", null, new StartOrchestrationOptions("purge-me-running"));
+        await hub.Client.WaitForInstanceStartAsync("purge-me-running");
+        await hub.RunAsync("Counted", "keep", instanceId: "keep-me");
+
+        var purged = await hub.Client.PurgeInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "purge-me-" });
+
+        Assert.Equal(3, purged.PurgedInstanceCount);
+        Assert.NotNull(await hub.Client.GetInstanceAsync("purge-me-running"));
+        Assert.NotNull(await hub.Client.GetInstanceAsync("keep-me"));
+        Assert.Null(await hub.Client.GetInstanceAsync("purge-me-0"));
+    }
+
+    [Fact]
+    public async Task BadSettings_WorkerRefusesToStartNamingEachOne()
+    {
+        var hub = new TestHub(Register, extra: new() { ["DurableTask:TaskHubName"] = "no-dashes!", ["DurableTask:PartitionCount"] = "40" });
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(hub.AddWorkerAsync);
+
+        Assert.Contains("DurableTask:TaskHubName 'no-dashes!' must be 3-40 letters or digits", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("DurableTask:PartitionCount 40 must be between 1 and 16", refused.Message, StringComparison.Ordinal);
+    }
+
     private static async Task WaitForStatus(TestHub hub, string id, OrchestrationRuntimeStatus status, string? output = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

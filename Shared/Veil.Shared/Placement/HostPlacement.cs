@@ -1,0 +1,85 @@
+using System.Globalization;
+using Veil.Shared.Contracts;
+using Veil.Shared.Hosts;
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.Shared.Placement;
+
+/// <summary>
+/// Chooses hosts for a resolved request, as nova's scheduler with placement would: a host qualifies when it is
+/// ready, its heartbeat is fresh, its provider tree has every required trait, and the model's provider has a free
+/// <c>MEM_ENCRYPTION_CONTEXT</c>. Qualifying hosts are weighed to spread load (largest free share first) and the
+/// rest kept as alternates; every host left out gets its reason.
+/// </summary>
+public static class HostPlacement
+{
+    public static PlacementDecision Select(MemoryEncryptionResolution request, IEnumerable<PlacementHost> hosts, DateTimeOffset now, TimeSpan heartbeatWindow, int maxCandidates = 3)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(hosts);
+        var candidates = new List<PlacementCandidate>();
+        var rejections = new List<PlacementRejection>();
+        foreach (var host in hosts.OrderBy(h => h.Report.HostName, StringComparer.Ordinal))
+        {
+            var (candidate, reason) = Judge(request, host, now, heartbeatWindow);
+            if (candidate is not null)
+            {
+                candidates.Add(candidate);
+            }
+            else
+            {
+                rejections.Add(new PlacementRejection(host.Report.HostName, reason!));
+            }
+        }
+
+        var ordered = candidates
+            .OrderByDescending(c => c.Capacity == 0 ? 1.0 : (double)c.Free / c.Capacity)
+            .ThenByDescending(c => c.Free)
+            .ThenBy(c => c.HostName, StringComparer.Ordinal)
+            .Take(maxCandidates)
+            .ToList();
+        return new PlacementDecision(ordered, rejections);
+    }
+
+    private static (PlacementCandidate? Candidate, string? Reason) Judge(MemoryEncryptionResolution request, PlacementHost host, DateTimeOffset now, TimeSpan window)
+    {
+        var report = host.Report;
+        if (report.Status == HostStatus.Refused)
+        {
+            return (null, "start-up refused: " + (report.Refusal ?? "no reason given"));
+        }
+
+        var age = now - host.LastHeartbeat;
+        if (age > window)
+        {
+            return (null, $"stale heartbeat: last seen {age.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s ago (window {window.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s)");
+        }
+
+        if (request.Model is not { } model)
+        {
+            return (new PlacementCandidate(report.HostName, null, null, 1, 1), null);
+        }
+
+        var capabilities = report.Capabilities;
+        var provider = capabilities.ProviderFor(model);
+        if (provider is null)
+        {
+            var blocking = capabilities.Blocking(model).Select(c => $"{c.Id} ({c.Observed})").ToList();
+            return (null, $"no {model.Info().Trait}: does not offer {model.Info().DisplayName}" + (blocking.Count == 0 ? "" : "; checklist failing: " + string.Join(", ", blocking)));
+        }
+
+        var traits = capabilities.Providers.Where(p => p.ParentName is null || p == provider).SelectMany(p => p.Traits).ToHashSet(StringComparer.Ordinal);
+        var missing = request.RequiredTraits.Where(t => !traits.Contains(t)).ToList();
+        if (missing.Count > 0)
+        {
+            return (null, "missing trait " + string.Join(", ", missing));
+        }
+
+        var capacity = provider.Inventories.TryGetValue(ResourceClasses.MemEncryptionContext, out var inventory) ? inventory.Capacity : 0;
+        var claimed = host.ClaimedByProvider.TryGetValue(provider.Name, out var used) ? used : 0;
+        var free = capacity - claimed;
+        return free <= 0
+            ? (null, $"no free {ResourceClasses.MemEncryptionContext} on {provider.Name}: {claimed} of {capacity} in use")
+            : (new PlacementCandidate(report.HostName, provider.Name, provider.Asids, free, capacity), null);
+    }
+}

@@ -1,0 +1,87 @@
+using Veil.Shared.Contracts;
+using Veil.Shared.Hosts;
+using Veil.Shared.MemoryEncryption;
+using Veil.Shared.Placement;
+using Veil.Shared.Tests.Hosts;
+
+namespace Veil.Shared.Tests.Placement;
+
+public sealed class HostPlacementTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
+
+    private static PlacementHost Host(string fixture, string? name = null, TimeSpan? age = null, Dictionary<string, int>? claimed = null, string? refusal = null)
+    {
+        var inputs = HostFixture.Load(fixture) with { HostName = name ?? fixture };
+        var capabilities = HostCapabilityRules.Evaluate(inputs);
+        var report = new HostReport(inputs.HostName, refusal is null ? HostStatus.Ready : HostStatus.Refused, capabilities, new HostVersions("11.0.0", "9.2.1", "6.14"), "test:///x", true, Now, Now, refusal);
+        return new PlacementHost(report, Now - (age ?? TimeSpan.FromSeconds(5)), claimed ?? []);
+    }
+
+    private static MemoryEncryptionResolution Request(string? model) => model is null
+        ? MemoryEncryptionResolver.Resolve(new Dictionary<string, string>(), new Dictionary<string, string>(), null)
+        : MemoryEncryptionResolver.Resolve(
+            new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = model },
+            new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" },
+            null);
+
+    [Fact]
+    public void Snp_OnlyTheSnpHostQualifies_OthersExplained()
+    {
+        var decision = HostPlacement.Select(Request("amd-sev-snp"), [Host("genoa-snp"), Host("rome-sev"), Host("intel-none")], Now, Window);
+
+        Assert.Equal("genoa-snp", Assert.Single(decision.Candidates).HostName);
+        Assert.Equal("genoa-snp_amd_sev_snp", decision.Candidates[0].ProviderName);
+        Assert.StartsWith("no HW_CPU_X86_AMD_SEV_SNP: does not offer SEV-SNP", decision.Rejections.Single(r => r.HostName == "rome-sev").Reason, StringComparison.Ordinal);
+        Assert.StartsWith("no HW_CPU_X86_AMD_SEV_SNP", decision.Rejections.Single(r => r.HostName == "intel-none").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sev_SpreadsToTheHostWithTheLargestFreeShare_KeepsAlternates()
+    {
+        var busyGenoa = Host("genoa-snp", claimed: new() { ["genoa-snp_amd_sev"] = 700 });
+        var decision = HostPlacement.Select(Request("amd-sev"), [busyGenoa, Host("rome-sev"), Host("intel-none")], Now, Window);
+
+        Assert.Equal(["rome-sev", "genoa-snp"], decision.Candidates.Select(c => c.HostName));
+        Assert.Equal(509, decision.Candidates[0].Free);
+    }
+
+    [Fact]
+    public void FullStaleAndRefusedHosts_LeftOutWithTheirReasons_NoValidHostExplains()
+    {
+        var full = Host("genoa-snp", claimed: new() { ["genoa-snp_amd_sev_snp"] = 99 });
+        var stale = Host("genoa-snp", name: "genoa-2", age: TimeSpan.FromSeconds(95));
+        var refused = Host("genoa-snp", name: "genoa-3", refusal: "Refusing to start: SEV-SNP is enabled on host genoa-3, but it has 1 guest with SEV-ES encryption (veil-x).");
+
+        var decision = HostPlacement.Select(Request("amd-sev-snp"), [full, stale, refused], Now, Window);
+
+        Assert.True(decision.NoValidHost);
+        var text = decision.Explain();
+        Assert.Contains("genoa-snp: no free MEM_ENCRYPTION_CONTEXT on genoa-snp_amd_sev_snp: 99 of 99 in use.", text, StringComparison.Ordinal);
+        Assert.Contains("genoa-2: stale heartbeat: last seen 95 s ago (window 60 s).", text, StringComparison.Ordinal);
+        Assert.Contains("genoa-3: start-up refused: Refusing to start: SEV-SNP is enabled", text, StringComparison.Ordinal);
+        Assert.StartsWith("No valid host was found.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unencrypted_AnyReadyFreshHost()
+    {
+        var decision = HostPlacement.Select(Request(null), [Host("intel-none"), Host("rome-sev", age: TimeSpan.FromMinutes(5))], Now, Window);
+
+        Assert.Equal("intel-none", Assert.Single(decision.Candidates).HostName);
+        Assert.Null(decision.Candidates[0].ProviderName);
+    }
+
+    [Fact]
+    public void TenThousandHosts_DecisionIsCorrect()
+    {
+        var hosts = Enumerable.Range(0, 10_000).Select(i => Host(i % 3 == 0 ? "genoa-snp" : "rome-sev", name: $"h{i:D5}", claimed: new() { [$"h{i:D5}_amd_sev_snp"] = i % 99 })).ToList();
+
+        var decision = HostPlacement.Select(Request("amd-sev-snp"), hosts, Now, Window);
+
+        Assert.Equal(3, decision.Candidates.Count);
+        Assert.All(decision.Candidates, c => Assert.Equal(99, c.Free));
+        Assert.Equal(10_000 - 3334, decision.Rejections.Count(r => r.Reason.StartsWith("no HW_CPU_X86_AMD_SEV_SNP", StringComparison.Ordinal)));
+    }
+}

@@ -1,0 +1,4 @@
+namespace Veil.Orchestrations.Claims;
+
+/// <summary>One ASID slot of a host's provider, held by one server.</summary>
+public sealed record AsidClaim(string HostName, string ProviderName, int Slot, Guid ServerId);

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Veil.Shared.Hosts;
+using Veil.Storage;
+
+namespace Veil.Orchestrations.Claims;
+
+/// <summary>
+/// Veil's ledger of ASID slots (table <c>VeilAsidClaims</c>: partition = provider, row = slot number). A claim is a
+/// conditional insert of the slot's row, so two claims can never hold one slot, whatever the concurrency: the loser
+/// gets 409 and tries the next free slot. Claims are idempotent per server (a retried claim returns the slot the
+/// server already holds). The kernel still picks the hardware ASID; this ledger is what operators and placement see.
+/// </summary>
+public sealed class AsidLedger(StorageAccount storage)
+{
+    public const string TableName = "VeilAsidClaims";
+
+    /// <summary>The slot this server holds on the provider, a newly claimed one, or null when every slot is taken.</summary>
+    public async Task<AsidClaim?> ClaimAsync(string hostName, string providerName, AsidRange range, Guid serverId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var table = await storage.TableAsync(TableName);
+        var taken = new HashSet<int>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == providerName, cancellationToken: cancellationToken))
+        {
+            var slot = int.Parse(row.RowKey, CultureInfo.InvariantCulture);
+            if (row.GetString("ServerId") == serverId.ToString())
+            {
+                return new AsidClaim(hostName, providerName, slot, serverId);
+            }
+
+            taken.Add(slot);
+        }
+
+        for (var slot = range.First; slot <= range.Last; slot++)
+        {
+            if (taken.Contains(slot))
+            {
+                continue;
+            }
+
+            try
+            {
+                await table.AddEntityAsync(
+                    new TableEntity(providerName, slot.ToString("D5", CultureInfo.InvariantCulture))
+                    {
+                        ["ServerId"] = serverId.ToString(),
+                        ["HostName"] = hostName,
+                        ["ClaimedAt"] = DateTimeOffset.UtcNow,
+                    },
+                    cancellationToken);
+                return new AsidClaim(hostName, providerName, slot, serverId);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Someone claimed it between our read and our insert: try the next one.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Frees every slot the server holds on the provider. Returns how many.</summary>
+    public async Task<int> ReleaseAsync(string providerName, Guid serverId, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(TableName);
+        var released = 0;
+        var id = serverId.ToString();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == providerName && e.GetString("ServerId") == id, cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            released++;
+        }
+
+        return released;
+    }
+
+    /// <summary>Every claim, for placement's counts, the hosts page and the reconciler.</summary>
+    public async Task<IReadOnlyList<AsidClaim>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(TableName);
+        var claims = new List<AsidClaim>();
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            claims.Add(new AsidClaim(
+                row.GetString("HostName") ?? "",
+                row.PartitionKey,
+                int.Parse(row.RowKey, CultureInfo.InvariantCulture),
+                Guid.TryParse(row.GetString("ServerId"), out var server) ? server : Guid.Empty));
+        }
+
+        return claims;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Veil.Orchestrations.Boot;
+
+/// <summary>How boots are carried out, bound from <c>Boot</c>.</summary>
+public sealed class BootOptions
+{
+    public const string Section = "Boot";
+
+    /// <summary>How long to wait for a host's answer to a spawn before trying the next host. Default 60 s.</summary>
+    public TimeSpan HostResultTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Hosts tried per boot (1-10). Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>A host whose heartbeat is older than this is not chosen. Default 60 s.</summary>
+    public TimeSpan HeartbeatWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The queue hosts report outcomes on. Default <c>host-events</c>.</summary>
+    public string HostEventsQueue { get; set; } = Shared.Contracts.HostQueues.Events;
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Veil.Orchestrations.Claims;
+using Veil.Shared.Contracts;
+using Veil.Shared.Placement;
+using Veil.Storage;
+
+namespace Veil.Orchestrations.Hosts;
+
+/// <summary>The hosts as their HostWorkers last reported them (table <c>VeilHosts</c>), with the slots claimed on each.</summary>
+public sealed class HostRegistry(StorageAccount storage, AsidLedger ledger)
+{
+    public async Task<IReadOnlyList<PlacementHost>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(HostQueues.HostsTable);
+        var claimed = (await ledger.ListAsync(cancellationToken)).GroupBy(c => c.ProviderName).ToDictionary(g => g.Key, g => g.Count());
+        var hosts = new List<PlacementHost>();
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            if (row.GetString("Report") is not { } json)
+            {
+                continue;
+            }
+
+            var report = JsonSerializer.Deserialize<HostReport>(json, VeilJson.Options)!;
+            var heartbeat = row.GetDateTimeOffset("HeartbeatAt") ?? DateTimeOffset.MinValue;
+            var mine = report.Capabilities.Providers.Where(p => claimed.ContainsKey(p.Name)).ToDictionary(p => p.Name, p => claimed[p.Name]);
+            hosts.Add(new PlacementHost(report, heartbeat, mine));
+        }
+
+        return hosts;
+    }
+}

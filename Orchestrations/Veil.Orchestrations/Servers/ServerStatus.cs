@@ -1,0 +1,11 @@
+namespace Veil.Orchestrations.Servers;
+
+/// <summary>A server's status, in nova's words.</summary>
+public enum ServerStatus
+{
+    Build,
+    Active,
+    Error,
+    Deleting,
+    Deleted,
+}

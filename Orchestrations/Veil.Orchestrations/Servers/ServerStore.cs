@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Veil.Shared.Contracts;
+using Veil.Storage;
+
+namespace Veil.Orchestrations.Servers;
+
+/// <summary>Servers (table <c>VeilServers</c>: partition = project, row = server id; the record as JSON).</summary>
+public sealed class ServerStore(StorageAccount storage)
+{
+    public const string TableName = "VeilServers";
+
+    public async Task SaveAsync(ServerRecord server, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var table = await storage.TableAsync(TableName);
+        await table.UpsertEntityAsync(
+            new TableEntity(server.ProjectId, server.ServerId.ToString())
+            {
+                ["Status"] = server.Status.ToString(),
+                ["Record"] = JsonSerializer.Serialize(server, VeilJson.Options),
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    public async Task<ServerRecord?> GetAsync(string projectId, Guid serverId, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(TableName);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(projectId, serverId.ToString(), cancellationToken: cancellationToken);
+        return row.HasValue ? Read(row.Value!) : null;
+    }
+
+    /// <summary>Applies a change to a stored server (no-op when it is gone).</summary>
+    public async Task<ServerRecord?> UpdateAsync(string projectId, Guid serverId, Func<ServerRecord, ServerRecord> change, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var table = await storage.TableAsync(TableName);
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(projectId, serverId.ToString(), cancellationToken: cancellationToken);
+            if (!row.HasValue)
+            {
+                return null;
+            }
+
+            var updated = change(Read(row.Value!)) with { UpdatedAt = DateTimeOffset.UtcNow };
+            try
+            {
+                await table.UpdateEntityAsync(
+                    new TableEntity(projectId, serverId.ToString()) { ["Status"] = updated.Status.ToString(), ["Record"] = JsonSerializer.Serialize(updated, VeilJson.Options) },
+                    row.Value!.ETag,
+                    TableUpdateMode.Replace,
+                    cancellationToken);
+                return updated;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>Servers of one project, or of all projects when <paramref name="projectId"/> is null.</summary>
+    public async Task<IReadOnlyList<ServerRecord>> ListAsync(string? projectId, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(TableName);
+        var result = new List<ServerRecord>();
+        var rows = projectId is null ? table.QueryAsync<TableEntity>(cancellationToken: cancellationToken) : table.QueryAsync<TableEntity>(e => e.PartitionKey == projectId, cancellationToken: cancellationToken);
+        await foreach (var row in rows)
+        {
+            result.Add(Read(row));
+        }
+
+        return result;
+    }
+
+    private static ServerRecord Read(TableEntity row) => JsonSerializer.Deserialize<ServerRecord>(row.GetString("Record")!, VeilJson.Options)!;
+}

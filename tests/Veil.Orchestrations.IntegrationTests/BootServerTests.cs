@@ -1,0 +1,110 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using Veil.Orchestrations.Claims;
+using Veil.Orchestrations.Servers;
+using Veil.Shared.Guests;
+using Veil.Testing;
+
+namespace Veil.Orchestrations.IntegrationTests;
+
+/// <summary>Boots and deletes through the real stack: orchestration, placement, ledger, HostWorkers, libvirt's test driver.</summary>
+public sealed class BootServerTests(LocalVeil stack) : IClassFixture<LocalVeil>
+{
+    private const string Project = "project-a";
+
+    private static GuestSpec Guest(string model) => GuestSpecBuilder.Encrypted(model) with { ServerId = Guid.NewGuid(), Name = $"{model}-server" };
+
+    [Fact]
+    public async Task SnpBoot_ActiveOnTheSnpHost_WithSevSnpDomainAndAnAsidSlot()
+    {
+        var guest = Guest("amd-sev-snp");
+
+        await stack.Servers.CreateAsync(Project, guest);
+        var server = await stack.SettledAsync(Project, guest.ServerId);
+
+        Assert.Equal(ServerStatus.Active, server.Status);
+        Assert.Equal(stack.Genoa, server.HostName);
+        Assert.Equal($"{stack.Genoa}_amd_sev_snp", server.ProviderName);
+        Assert.InRange(server.AsidSlot!.Value, 1, 99);
+        var launchSecurity = XDocument.Parse(server.DomainXml!).Root!.Element("launchSecurity")!;
+        Assert.Equal("sev-snp", (string?)launchSecurity.Attribute("type"));
+        Assert.Equal("0x00030000", (string?)launchSecurity.Element("policy"));
+    }
+
+    [Fact]
+    public async Task SevBoot_ActiveWithSevLaunchSecurityAndLockedMemory()
+    {
+        var guest = Guest("amd-sev");
+
+        await stack.Servers.CreateAsync(Project, guest);
+        var server = await stack.SettledAsync(Project, guest.ServerId);
+
+        Assert.Equal(ServerStatus.Active, server.Status);
+        Assert.Contains(server.HostName, new[] { stack.Genoa, stack.Rome });
+        var domain = XDocument.Parse(server.DomainXml!).Root!;
+        Assert.Equal("sev", (string?)domain.Element("launchSecurity")!.Attribute("type"));
+        Assert.NotNull(domain.Element("memoryBacking")?.Element("locked"));
+        Assert.True(server.AsidSlot > 99, $"SEV slots are numbered above the SEV-ES/SNP pool; got {server.AsidSlot}");
+    }
+
+    [Fact]
+    public async Task PlainBoot_ActiveWithoutLaunchSecurityOrSlot()
+    {
+        var guest = GuestSpecBuilder.Plain("plain", Guid.NewGuid());
+
+        await stack.Servers.CreateAsync(Project, guest);
+        var server = await stack.SettledAsync(Project, guest.ServerId);
+
+        Assert.Equal(ServerStatus.Active, server.Status);
+        Assert.Null(server.AsidSlot);
+        Assert.Null(XDocument.Parse(server.DomainXml!).Root!.Element("launchSecurity"));
+    }
+
+    [Fact]
+    public async Task SnpBoots_NeverLandOnSevOnlyOrPlainHosts()
+    {
+        var guests = Enumerable.Range(0, 6).Select(_ => Guest("amd-sev-snp")).ToList();
+
+        foreach (var guest in guests)
+        {
+            await stack.Servers.CreateAsync(Project, guest);
+        }
+
+        var servers = await Task.WhenAll(guests.Select(g => stack.SettledAsync(Project, g.ServerId)));
+        Assert.All(servers, s => Assert.Equal(stack.Genoa, s.HostName));
+        Assert.Equal(6, servers.Select(s => s.AsidSlot).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task SevEsBoot_NoHostOffersIt_ErrorExplainsEveryHost()
+    {
+        var guest = Guest("amd-sev-es");
+
+        await stack.Servers.CreateAsync(Project, guest);
+        var server = await stack.SettledAsync(Project, guest.ServerId);
+
+        Assert.Equal(ServerStatus.Error, server.Status);
+        Assert.StartsWith("No valid host was found.", server.Fault, StringComparison.Ordinal);
+        Assert.Contains($"{stack.Genoa}: no HW_CPU_X86_AMD_SEV_ES: does not offer SEV-ES", server.Fault, StringComparison.Ordinal);
+        Assert.Contains($"{stack.Rome}: no HW_CPU_X86_AMD_SEV_ES", server.Fault, StringComparison.Ordinal);
+        Assert.Contains($"{stack.Intel}: no HW_CPU_X86_AMD_SEV_ES", server.Fault, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_DestroysTheDomainAndReleasesTheSlot()
+    {
+        var guest = Guest("amd-sev-snp");
+        await stack.Servers.CreateAsync(Project, guest);
+        var active = await stack.SettledAsync(Project, guest.ServerId);
+        var ledger = stack.Services.GetRequiredService<AsidLedger>();
+        Assert.Contains(await ledger.ListAsync(), c => c.ServerId == guest.ServerId);
+
+        Assert.True(await stack.Servers.DeleteAsync(Project, guest.ServerId));
+        var deleted = await stack.SettledAsync(Project, guest.ServerId);
+
+        Assert.Equal(ServerStatus.Active, active.Status);
+        Assert.Equal(ServerStatus.Deleted, deleted.Status);
+        Assert.DoesNotContain(await ledger.ListAsync(), c => c.ServerId == guest.ServerId);
+        Assert.False(await stack.Servers.DeleteAsync("project-b", guest.ServerId));
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Veil.HostWorker;
+using Veil.Orchestrations.Servers;
+using Veil.Testing;
+
+namespace Veil.Orchestrations.IntegrationTests;
+
+/// <summary>
+/// The real boot path in one test process: Azurite, the Orchestrations worker (durable engine, ledger, host-events
+/// trigger) and three HostWorkers on simulated hosts — SNP (genoa), SEV-only (rome), none (intel) — on libvirt's
+/// test driver. Started once for the test class.
+/// </summary>
+public sealed class LocalVeil : IAsyncLifetime
+{
+    private readonly List<IHost> hosts = [];
+    private readonly List<string> stateDirectories = [];
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
+    private IHost? orchestrations;
+
+    public string Genoa => "genoa-" + suffix;
+
+    public string Rome => "rome-" + suffix;
+
+    public string Intel => "intel-" + suffix;
+
+    public IServiceProvider Services => orchestrations!.Services;
+
+    public ServerService Servers => Services.GetRequiredService<ServerService>();
+
+    public ServerStore Store => Services.GetRequiredService<ServerStore>();
+
+    public async Task InitializeAsync()
+    {
+        var events = "ev-" + suffix;
+        foreach (var (name, fixture) in new[] { (Genoa, "genoa-snp"), (Rome, "rome-sev"), (Intel, "intel-none") })
+        {
+            var state = Directory.CreateTempSubdirectory("veil-stack-").FullName;
+            stateDirectories.Add(state);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
+                ["HostWorker:HostName"] = name,
+                ["HostWorker:FixtureRoot"] = RepoPaths.HostFixture(fixture),
+                ["HostWorker:StateDirectory"] = state,
+                ["HostWorker:EventsQueue"] = events,
+                ["HostWorker:HeartbeatInterval"] = "00:00:02",
+                ["HostWorker:Commands:MaxPollingInterval"] = "00:00:00.100",
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.AddHostWorker();
+            var host = builder.Build();
+            await host.StartAsync();
+            hosts.Add(host);
+        }
+
+        var orchestrationsBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        orchestrationsBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
+            ["DurableTask:TaskHubName"] = "stack" + suffix,
+            ["DurableTask:MaxPollingInterval"] = "00:00:00.100",
+            ["Boot:HostEventsQueue"] = events,
+            ["Boot:HostResultTimeout"] = "00:00:20",
+        });
+        orchestrationsBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
+        orchestrationsBuilder.AddVeilOrchestrations();
+        orchestrations = orchestrationsBuilder.Build();
+        await orchestrations.StartAsync();
+    }
+
+    /// <summary>Waits until the server leaves BUILD (or DELETING) and returns it.</summary>
+    public async Task<ServerRecord> SettledAsync(string projectId, Guid serverId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var server = await Store.GetAsync(projectId, serverId);
+            if (server is { Status: not (ServerStatus.Build or ServerStatus.Deleting) })
+            {
+                return server;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"server {serverId} still {server?.Status} at step {server?.Step}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (orchestrations is not null)
+        {
+            await orchestrations.StopAsync();
+            orchestrations.Dispose();
+        }
+
+        foreach (var host in hosts)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+
+        foreach (var state in stateDirectories)
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+}

@@ -31,6 +31,7 @@ public static class OrchestrationsExtensions
         services.AddSingleton<HostRegistry>();
         services.AddSingleton<ServerStore>();
         services.AddSingleton<ServerService>();
+        services.AddSingleton<Catalog.CatalogStore>();
         services.AddHostedService<HostEventsListener>();
         return builder;
     }

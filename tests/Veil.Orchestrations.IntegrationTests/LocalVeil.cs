@@ -1,8 +1,12 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Veil.HostWorker;
+using Veil.Orchestrations.Api;
 using Veil.Orchestrations.Servers;
 using Veil.Testing;
 
@@ -18,7 +22,8 @@ public sealed class LocalVeil : IAsyncLifetime
     private readonly List<IHost> hosts = [];
     private readonly List<string> stateDirectories = [];
     private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
-    private IHost? orchestrations;
+    private readonly AuthOptions auth = new() { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+    private WebApplicationFactory<Program>? orchestrations;
 
     public string Genoa => "genoa-" + suffix;
 
@@ -27,6 +32,17 @@ public sealed class LocalVeil : IAsyncLifetime
     public string Intel => "intel-" + suffix;
 
     public IServiceProvider Services => orchestrations!.Services;
+
+    /// <summary>An API client carrying a token for that project and role.</summary>
+    public HttpClient Api(string projectId, string role = "tenant")
+    {
+        var client = orchestrations!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevTokens.Issue(auth, $"{role}-of-{projectId}", projectId, role));
+        return client;
+    }
+
+    /// <summary>An API client without a token.</summary>
+    public HttpClient Anonymous() => orchestrations!.CreateClient();
 
     public ServerService Servers => Services.GetRequiredService<ServerService>();
 
@@ -57,19 +73,25 @@ public sealed class LocalVeil : IAsyncLifetime
             hosts.Add(host);
         }
 
-        var orchestrationsBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        orchestrationsBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
             ["DurableTask:TaskHubName"] = "stack" + suffix,
             ["DurableTask:MaxPollingInterval"] = "00:00:00.100",
             ["Boot:HostEventsQueue"] = events,
             ["Boot:HostResultTimeout"] = "00:00:20",
+            ["Auth:SigningKey"] = auth.SigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        orchestrations = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
         });
-        orchestrationsBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
-        orchestrationsBuilder.AddVeilOrchestrations();
-        orchestrations = orchestrationsBuilder.Build();
-        await orchestrations.StartAsync();
+        _ = orchestrations.Server;
+        await Task.CompletedTask;
     }
 
     /// <summary>Waits until the server leaves BUILD (or DELETING) and returns it.</summary>
@@ -97,8 +119,7 @@ public sealed class LocalVeil : IAsyncLifetime
     {
         if (orchestrations is not null)
         {
-            await orchestrations.StopAsync();
-            orchestrations.Dispose();
+            await orchestrations.DisposeAsync();
         }
 
         foreach (var host in hosts)

@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Veil.Orchestrations.Catalog;
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.Orchestrations.Api;
+
+/// <summary>Body of <c>POST /api/flavors</c>.</summary>
+public sealed record ProposeFlavorRequest(string? Name, int VCpus, int MemoryMiB, int DiskGiB, Dictionary<string, string>? ExtraSpecs);
+
+/// <summary>Body of approve/reject: the reason is required to reject.</summary>
+public sealed record FlavorDecisionRequest(string? Reason);
+
+/// <summary>Body of <c>POST /api/images</c>.</summary>
+public sealed record RegisterImageRequest(string? Id, string? Name, Dictionary<string, string>? Properties);
+
+internal static partial class CatalogEndpoints
+{
+    public static void MapCatalog(this RouteGroupBuilder api)
+    {
+        api.MapGet("/flavors", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListFlavorsAsync(ct)));
+        api.MapPost("/flavors", ProposeAsync);
+        api.MapPost("/flavors/{name}/approve", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct));
+        api.MapPost("/flavors/{name}/reject", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct));
+        api.MapGet("/images", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListImagesAsync(ct)));
+        api.MapPost("/images", RegisterImageAsync);
+    }
+
+    private static async Task<IResult> ProposeAsync(ProposeFlavorRequest body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct)
+    {
+        if (!IsName(body.Name))
+        {
+            return ApiProblems.BadField("name", $"Flavor name '{body.Name}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+
+        if (body.VCpus is < 1 or > 512 || body.MemoryMiB is < 128 or > 4_194_304 || body.DiskGiB is < 1 or > 65_536)
+        {
+            var field = body.VCpus is < 1 or > 512 ? "vCpus" : body.MemoryMiB is < 128 or > 4_194_304 ? "memoryMiB" : "diskGiB";
+            return ApiProblems.BadField(field, $"{field} is out of range (vCpus 1-512, memoryMiB 128-4194304, diskGiB 1-65536).");
+        }
+
+        var extraSpecs = body.ExtraSpecs ?? [];
+        try
+        {
+            MemoryEncryptionResolver.Resolve(extraSpecs, new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" }, null);
+        }
+        catch (MemoryEncryptionRequestException e) when (e.Problems.Any(p => p.Offenders.Any(o => o.Source == RequestSource.Flavor)))
+        {
+            var flavorProblems = e.Problems.Where(p => p.Offenders.Any(o => o.Source == RequestSource.Flavor)).Select(p => p.Message);
+            return ApiProblems.BadField("extraSpecs", string.Join(" ", flavorProblems));
+        }
+        catch (MemoryEncryptionRequestException)
+        {
+            // Problems only an image can fix are checked when a server is booted with one.
+        }
+
+        var caller = VeilCaller.From(user);
+        var flavor = new Flavor
+        {
+            Name = body.Name!,
+            VCpus = body.VCpus,
+            MemoryMiB = body.MemoryMiB,
+            DiskGiB = body.DiskGiB,
+            ExtraSpecs = extraSpecs,
+            Status = FlavorStatus.Pending,
+            ProposedBy = caller.Subject,
+            ProposedAt = time.GetUtcNow(),
+        };
+        return await catalog.AddFlavorAsync(flavor, ct)
+            ? Results.Created($"/api/flavors/{flavor.Name}", flavor)
+            : ApiProblems.Conflict($"Flavor '{flavor.Name}' already exists.");
+    }
+
+    private static async Task<IResult> DecideAsync(string name, FlavorStatus decision, string? reason, VeilCaller caller, CatalogStore catalog, TimeProvider time, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+        {
+            return ApiProblems.Forbidden("Only admins approve or reject flavors.");
+        }
+
+        if (decision == FlavorStatus.Rejected && string.IsNullOrWhiteSpace(reason))
+        {
+            return ApiProblems.BadField("reason", "A rejection needs a reason the proposer can read.");
+        }
+
+        if (await catalog.GetFlavorAsync(name, ct) is not { } flavor)
+        {
+            return ApiProblems.NotFound($"Flavor '{name}'");
+        }
+
+        var decided = flavor with { Status = decision, DecidedBy = caller.Subject, DecidedAt = time.GetUtcNow(), Reason = reason };
+        await catalog.SaveFlavorAsync(decided, ct);
+        return Results.Ok(decided);
+    }
+
+    private static async Task<IResult> RegisterImageAsync(RegisterImageRequest body, ClaimsPrincipal user, CatalogStore catalog, CancellationToken ct)
+    {
+        if (!VeilCaller.From(user).IsAdmin)
+        {
+            return ApiProblems.Forbidden("Only admins register images.");
+        }
+
+        if (!IsName(body.Id))
+        {
+            return ApiProblems.BadField("id", $"Image id '{body.Id}' must be 1-64 letters, digits, '.', '_' or '-'.");
+        }
+
+        var image = new Image { Id = body.Id!, Name = string.IsNullOrWhiteSpace(body.Name) ? body.Id! : body.Name, Properties = body.Properties ?? [] };
+        return await catalog.AddImageAsync(image, ct) ? Results.Created($"/api/images/{image.Id}", image) : ApiProblems.Conflict($"Image '{image.Id}' already exists.");
+    }
+
+    private static bool IsName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

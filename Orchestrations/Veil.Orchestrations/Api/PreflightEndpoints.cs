@@ -1,0 +1,30 @@
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.Orchestrations.Api;
+
+/// <summary>Body of <c>POST /api/mem-encryption/resolve</c>.</summary>
+public sealed record ResolveRequest(Dictionary<string, string>? FlavorExtraSpecs, Dictionary<string, string>? ImageProperties, string? MachineType);
+
+/// <summary>What a request resolves to: the model, the resources to allocate, the traits a host must have, and the checks that passed.</summary>
+public sealed record ResolveResponse(string? Model, IReadOnlyDictionary<string, int> Resources, IReadOnlyList<string> RequiredTraits, IReadOnlyList<string> Checks);
+
+internal static class PreflightEndpoints
+{
+    public static void MapPreflight(this RouteGroupBuilder api) =>
+        api.MapPost("/mem-encryption/resolve", (ResolveRequest body) =>
+        {
+            try
+            {
+                var r = MemoryEncryptionResolver.Resolve(body.FlavorExtraSpecs ?? [], body.ImageProperties ?? [], body.MachineType);
+                return Results.Ok(new ResolveResponse(r.Model?.ToName(), r.Resources, r.RequiredTraits, r.Checks));
+            }
+            catch (MemoryEncryptionRequestException e)
+            {
+                return Results.Problem(
+                    detail: e.Message,
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "The request cannot be encrypted as asked",
+                    extensions: new Dictionary<string, object?> { ["problems"] = e.Problems.Select(p => new { code = p.Code.ToString(), message = p.Message }).ToList() });
+            }
+        });
+}

@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using Veil.Orchestrations.Catalog;
+using Veil.Orchestrations.Servers;
+using Veil.Shared.Guests;
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.Orchestrations.Api;
+
+/// <summary>Body of <c>POST /api/servers</c>.</summary>
+public sealed record CreateServerRequest(string? Name, string? FlavorName, string? ImageId, int? Count, Dictionary<string, string>? Metadata);
+
+internal static class ServersEndpoints
+{
+    public static void MapServers(this RouteGroupBuilder api)
+    {
+        api.MapPost("/servers", CreateAsync);
+        api.MapGet("/servers", async (ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
+        {
+            var caller = VeilCaller.From(user);
+            return Results.Ok(await servers.ListAsync(caller.IsAdmin ? null : caller.ProjectId, ct));
+        });
+        api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
+            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(server) : ApiProblems.NotFound($"Server '{id}'"));
+        api.MapDelete("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
+        {
+            if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)
+            {
+                return ApiProblems.NotFound($"Server '{id}'");
+            }
+
+            await service.DeleteAsync(server.ProjectId, server.ServerId, ct);
+            return Results.Accepted($"/api/servers/{server.ServerId}");
+        });
+    }
+
+    private static async Task<IResult> CreateAsync(CreateServerRequest body, ClaimsPrincipal user, CatalogStore catalog, ServerService service, CancellationToken ct)
+    {
+        var caller = VeilCaller.From(user);
+        if (caller.ProjectId.Length == 0)
+        {
+            return ApiProblems.Forbidden("Your identity names no project; servers belong to a project.");
+        }
+
+        var count = body.Count ?? 1;
+        if (count is < 1 or > 50)
+        {
+            return ApiProblems.BadField("count", $"count {count} must be between 1 and 50.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.FlavorName) || await catalog.GetFlavorAsync(body.FlavorName, ct) is not { } flavor)
+        {
+            return ApiProblems.BadField("flavorName", $"Flavor '{body.FlavorName}' does not exist.");
+        }
+
+        if (flavor.Status != FlavorStatus.Approved)
+        {
+            return ApiProblems.BadField("flavorName", $"Flavor '{flavor.Name}' is {flavor.Status.ToString().ToLowerInvariant()}; only approved flavors can boot.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.ImageId) || await catalog.GetImageAsync(body.ImageId, ct) is not { } image)
+        {
+            return ApiProblems.BadField("imageId", $"Image '{body.ImageId}' does not exist.");
+        }
+
+        try
+        {
+            MemoryEncryptionResolver.Resolve(flavor.ExtraSpecs, image.Properties, null);
+        }
+        catch (MemoryEncryptionRequestException e)
+        {
+            return ApiProblems.BadField("imageId", $"Flavor '{flavor.Name}' and image '{image.Id}' cannot boot together: {e.Message}");
+        }
+
+        var created = new List<ServerRecord>();
+        for (var i = 0; i < count; i++)
+        {
+            var name = count == 1 ? body.Name ?? "" : $"{body.Name}-{i + 1}";
+            var guest = new GuestSpec
+            {
+                ServerId = Guid.NewGuid(),
+                Name = name,
+                ProjectId = caller.ProjectId,
+                FlavorName = flavor.Name,
+                VCpus = flavor.VCpus,
+                MemoryMiB = flavor.MemoryMiB,
+                DiskGiB = flavor.DiskGiB,
+                ImageId = image.Id,
+                FlavorExtraSpecs = flavor.ExtraSpecs,
+                ImageProperties = image.Properties,
+                Metadata = body.Metadata ?? [],
+            };
+            try
+            {
+                // The host builds the XML again; building it here first refuses names and metadata it could not carry.
+                GuestDomainXml.Build(guest, new GuestHostParameters());
+            }
+            catch (InvalidGuestSpecException e)
+            {
+                return ApiProblems.BadField(e.Problems.Any(p => p.StartsWith("metadata", StringComparison.Ordinal)) ? "metadata" : "name", e.Message);
+            }
+
+            created.Add(await service.CreateAsync(caller.ProjectId, guest, ct));
+        }
+
+        return Results.Accepted($"/api/servers/{created[0].ServerId}", created);
+    }
+
+    /// <summary>The server if the caller may see it; another project's server is reported as missing (404), not forbidden.</summary>
+    private static async Task<ServerRecord?> FindAsync(string id, VeilCaller caller, ServerStore servers, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var serverId))
+        {
+            return null;
+        }
+
+        if (!caller.IsAdmin)
+        {
+            return await servers.GetAsync(caller.ProjectId, serverId, ct);
+        }
+
+        return (await servers.ListAsync(null, ct)).FirstOrDefault(s => s.ServerId == serverId);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Veil.Shared.Contracts;
+using Veil.Storage;
+
+namespace Veil.Orchestrations.Catalog;
+
+/// <summary>Flavors and images (table <c>VeilCatalog</c>: partition <c>flavor</c> or <c>image</c>, row = name or id).</summary>
+public sealed class CatalogStore(StorageAccount storage)
+{
+    public const string TableName = "VeilCatalog";
+
+    /// <summary>Adds a flavor; false when one with that name exists.</summary>
+    public Task<bool> AddFlavorAsync(Flavor flavor, CancellationToken cancellationToken = default) => AddAsync("flavor", flavor?.Name!, flavor, cancellationToken);
+
+    public Task<Flavor?> GetFlavorAsync(string name, CancellationToken cancellationToken = default) => GetAsync<Flavor>("flavor", name, cancellationToken);
+
+    public Task<IReadOnlyList<Flavor>> ListFlavorsAsync(CancellationToken cancellationToken = default) => ListAsync<Flavor>("flavor", cancellationToken);
+
+    public async Task SaveFlavorAsync(Flavor flavor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flavor);
+        var table = await storage.TableAsync(TableName);
+        await table.UpsertEntityAsync(Row("flavor", flavor.Name, flavor), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public Task<bool> AddImageAsync(Image image, CancellationToken cancellationToken = default) => AddAsync("image", image?.Id!, image, cancellationToken);
+
+    public Task<Image?> GetImageAsync(string id, CancellationToken cancellationToken = default) => GetAsync<Image>("image", id, cancellationToken);
+
+    public Task<IReadOnlyList<Image>> ListImagesAsync(CancellationToken cancellationToken = default) => ListAsync<Image>("image", cancellationToken);
+
+    private static TableEntity Row<T>(string kind, string key, T value) => new(kind, key) { ["Record"] = JsonSerializer.Serialize(value, VeilJson.Options) };
+
+    private async Task<bool> AddAsync<T>(string kind, string key, T value, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableName);
+        try
+        {
+            await table.AddEntityAsync(Row(kind, key, value), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    private async Task<T?> GetAsync<T>(string kind, string key, CancellationToken cancellationToken)
+        where T : class
+    {
+        var table = await storage.TableAsync(TableName);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(kind, key, cancellationToken: cancellationToken);
+        return row.HasValue ? JsonSerializer.Deserialize<T>(row.Value!.GetString("Record")!, VeilJson.Options) : null;
+    }
+
+    private async Task<IReadOnlyList<T>> ListAsync<T>(string kind, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableName);
+        var result = new List<T>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == kind, cancellationToken: cancellationToken))
+        {
+            result.Add(JsonSerializer.Deserialize<T>(row.GetString("Record")!, VeilJson.Options)!);
+        }
+
+        return result;
+    }
+}

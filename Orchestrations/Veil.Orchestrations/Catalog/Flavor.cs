@@ -1,0 +1,45 @@
+namespace Veil.Orchestrations.Catalog;
+
+/// <summary>Whether a flavor may boot.</summary>
+public enum FlavorStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// <summary>A flavor: size and extra specs; only approved flavors boot. Who proposed and who decided are kept.</summary>
+public sealed record Flavor
+{
+    public required string Name { get; init; }
+
+    public required int VCpus { get; init; }
+
+    public required int MemoryMiB { get; init; }
+
+    public required int DiskGiB { get; init; }
+
+    public IReadOnlyDictionary<string, string> ExtraSpecs { get; init; } = new Dictionary<string, string>();
+
+    public FlavorStatus Status { get; init; }
+
+    public string ProposedBy { get; init; } = "";
+
+    public DateTimeOffset ProposedAt { get; init; }
+
+    public string? DecidedBy { get; init; }
+
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+/// <summary>An image a tenant may boot, with its properties (<c>hw_firmware_type</c>, <c>hw_mem_encryption</c>, …).</summary>
+public sealed record Image
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+}

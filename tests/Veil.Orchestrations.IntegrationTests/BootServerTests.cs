@@ -8,7 +8,8 @@ using Veil.Testing;
 namespace Veil.Orchestrations.IntegrationTests;
 
 /// <summary>Boots and deletes through the real stack: orchestration, placement, ledger, HostWorkers, libvirt's test driver.</summary>
-public sealed class BootServerTests(LocalVeil stack) : IClassFixture<LocalVeil>
+[Collection(nameof(LocalVeil))]
+public sealed class BootServerTests(LocalVeil stack)
 {
     private const string Project = "project-a";
 

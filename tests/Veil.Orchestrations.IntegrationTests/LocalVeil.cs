@@ -15,8 +15,11 @@ namespace Veil.Orchestrations.IntegrationTests;
 /// <summary>
 /// The real boot path in one test process: Azurite, the Orchestrations worker (durable engine, ledger, host-events
 /// trigger) and three HostWorkers on simulated hosts — SNP (genoa), SEV-only (rome), none (intel) — on libvirt's
-/// test driver. Started once for the test class.
+/// test driver. Started once for the tests that share it.
 /// </summary>
+[CollectionDefinition(nameof(LocalVeil))]
+public sealed class SharedLocalVeil : ICollectionFixture<LocalVeil>;
+
 public sealed class LocalVeil : IAsyncLifetime
 {
     private readonly List<IHost> hosts = [];

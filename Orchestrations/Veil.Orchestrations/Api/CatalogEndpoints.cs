@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Veil.Orchestrations.Catalog;
 using Veil.Shared.MemoryEncryption;
 
@@ -14,7 +13,7 @@ public sealed record FlavorDecisionRequest(string? Reason);
 /// <summary>Body of <c>POST /api/images</c>.</summary>
 public sealed record RegisterImageRequest(string? Id, string? Name, Dictionary<string, string>? Properties);
 
-internal static partial class CatalogEndpoints
+internal static class CatalogEndpoints
 {
     public static void MapCatalog(this RouteGroupBuilder api)
     {
@@ -111,8 +110,5 @@ internal static partial class CatalogEndpoints
         return await catalog.AddImageAsync(image, ct) ? Results.Created($"/api/images/{image.Id}", image) : ApiProblems.Conflict($"Image '{image.Id}' already exists.");
     }
 
-    private static bool IsName(string? name) => name is not null && NamePattern().IsMatch(name);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
+    private static bool IsName(string? name) => CatalogNames.IsValid(name);
 }

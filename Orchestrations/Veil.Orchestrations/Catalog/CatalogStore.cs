@@ -50,6 +50,11 @@ public sealed class CatalogStore(StorageAccount storage)
     private async Task<T?> GetAsync<T>(string kind, string key, CancellationToken cancellationToken)
         where T : class
     {
+        if (!CatalogNames.IsValid(key))
+        {
+            return null;
+        }
+
         var table = await storage.TableAsync(TableName);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(kind, key, cancellationToken: cancellationToken);
         return row.HasValue ? JsonSerializer.Deserialize<T>(row.Value!.GetString("Record")!, VeilJson.Options) : null;

@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Veil.Orchestrations.Servers;
+
+namespace Veil.Orchestrations.IntegrationTests;
+
+/// <summary>The HTTP API as tenants and admins use it, through the real Orchestrations host.</summary>
+[Collection(nameof(LocalVeil))]
+public sealed class ApiTests(LocalVeil stack)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
+    [Fact]
+    public async Task Preflight_Snp_ModelResourcesAndTraits()
+    {
+        using var api = stack.Api("p1");
+
+        var response = await api.PostAsJsonAsync("/api/mem-encryption/resolve", new
+        {
+            flavorExtraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev-snp" },
+            imageProperties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" },
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("amd-sev-snp", body.GetProperty("model").GetString());
+        Assert.Equal(1, body.GetProperty("resources").GetProperty("MEM_ENCRYPTION_CONTEXT").GetInt32());
+        Assert.Equal(["HW_CPU_X86_AMD_SEV_SNP", "COMPUTE_SECURITY_STATELESS_FIRMWARE"], body.GetProperty("requiredTraits").EnumerateArray().Select(t => t.GetString()!).Order().Reverse());
+    }
+
+    [Fact]
+    public async Task Preflight_NothingRequested_NullModelEmptyResources_ConflictIs400NamingIt()
+    {
+        using var api = stack.Api("p1");
+
+        var plain = await (await api.PostAsJsonAsync("/api/mem-encryption/resolve", new { flavorExtraSpecs = new { }, imageProperties = new { } })).Content.ReadFromJsonAsync<JsonElement>();
+        var conflict = await api.PostAsJsonAsync("/api/mem-encryption/resolve", new
+        {
+            flavorExtraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev" },
+            imageProperties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_mem_encryption_model"] = "amd-sev-snp" },
+        });
+        var problem = await conflict.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("model").ValueKind);
+        Assert.Empty(plain.GetProperty("resources").EnumerateObject());
+        Assert.Equal(HttpStatusCode.BadRequest, conflict.StatusCode);
+        Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("hw:mem_encryption_model", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("hw_mem_encryption_model", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "")]
+    [InlineData("{\"flavorExtraSpecs\": {\"hw:mem_encryption\": true}}", "$.flavorExtraSpecs")]
+    [InlineData("{\"flavorExtraSpecs\": [1,2]}", "$.flavorExtraSpecs")]
+    public async Task MalformedOrWrongTypes_400ProblemSayingWhere(string body, string path)
+    {
+        using var api = stack.Api("p1");
+
+        var response = await api.PostAsync("/api/mem-encryption/resolve", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The request body is not valid", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(path, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoToken_401()
+    {
+        using var api = stack.Anonymous();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/servers")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FlavorApproval_OnlyAdmins_RejectNeedsReason_UnapprovedCannotBoot()
+    {
+        using var tenant = stack.Api("p-flavor");
+        using var admin = stack.Api("ops", "admin");
+        var name = "snp-" + Guid.NewGuid().ToString("N")[..8];
+        var image = "img-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/api/images", new { id = image, name = "Debian", properties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" } });
+
+        var proposed = await tenant.PostAsJsonAsync("/api/flavors", new { name, vCpus = 2, memoryMiB = 2048, diskGiB = 20, extraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev-snp" } });
+        var bootPending = await tenant.PostAsJsonAsync("/api/servers", new { name = "early", flavorName = name, imageId = image });
+        var tenantApproves = await tenant.PostAsJsonAsync($"/api/flavors/{name}/approve", new { });
+        var rejectWithoutReason = await admin.PostAsJsonAsync($"/api/flavors/{name}/reject", new { });
+        var approved = await admin.PostAsJsonAsync($"/api/flavors/{name}/approve", new { reason = "reviewed" });
+        var decided = await approved.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, bootPending.StatusCode);
+        Assert.Contains("only approved flavors can boot", await bootPending.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, tenantApproves.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, rejectWithoutReason.StatusCode);
+        Assert.Equal("approved", decided.GetProperty("status").GetString());
+        Assert.Equal("admin-of-ops", decided.GetProperty("decidedBy").GetString());
+    }
+
+    [Fact]
+    public async Task FlavorWithConflictingModels_RefusedAtProposal()
+    {
+        using var tenant = stack.Api("p-flavor");
+
+        var response = await tenant.PostAsJsonAsync("/api/flavors", new { name = "bad-" + Guid.NewGuid().ToString("N")[..6], vCpus = 1, memoryMiB = 1024, diskGiB = 10, extraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "maybe" } });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("extraSpecs", problem.GetProperty("field").GetString());
+        Assert.Contains("hw:mem_encryption", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TenantBootsSnpServer_Active_OtherProjectSees404_AdminSeesIt()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var alice = stack.Api("project-alice");
+        using var bob = stack.Api("project-bob");
+        var flavor = "snp-" + Guid.NewGuid().ToString("N")[..8];
+        var image = "img-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/api/images", new { id = image, name = "Debian", properties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" } });
+        await admin.PostAsJsonAsync("/api/flavors", new { name = flavor, vCpus = 2, memoryMiB = 2048, diskGiB = 20, extraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev-snp" } });
+        await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new { });
+
+        var created = await alice.PostAsJsonAsync("/api/servers", new { name = "alice's <vm> & co", flavorName = flavor, imageId = image });
+        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
+        var active = await stack.SettledAsync("project-alice", server.ServerId);
+        var fromApi = await alice.GetFromJsonAsync<ServerRecord>($"/api/servers/{server.ServerId}", Json);
+
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        Assert.Equal(ServerStatus.Active, active.Status);
+        Assert.Equal(ServerStatus.Active, fromApi!.Status);
+        Assert.Contains("sev-snp", fromApi.DomainXml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/servers/{server.ServerId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.DeleteAsync($"/api/servers/{server.ServerId}")).StatusCode);
+        Assert.DoesNotContain(await bob.GetFromJsonAsync<ServerRecord[]>("/api/servers", Json) ?? [], s => s.ServerId == server.ServerId);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/servers/{server.ServerId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync("/api/hosts")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync("/api/orchestrations")).StatusCode);
+        var hosts = await admin.GetFromJsonAsync<JsonElement>("/api/hosts");
+        Assert.Contains(hosts.EnumerateArray(), h => h.GetProperty("name").GetString() == stack.Genoa && h.GetProperty("pools").EnumerateArray().Any(p => p.GetProperty("claimed").GetInt32() >= 1));
+        var history = await admin.GetFromJsonAsync<JsonElement>($"/api/orchestrations/boot-{server.ServerId:N}/history");
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("name").ValueKind == JsonValueKind.String && e.GetProperty("name").GetString() == "ClaimAsid");
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_Served()
+    {
+        using var api = stack.Anonymous();
+
+        var document = await api.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/mem-encryption/resolve", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/servers", out _));
+    }
+
+    [Fact]
+    public async Task Fuzz_ThousandsOfHostileRequests_NeverA5xx()
+    {
+        using var api = stack.Api("fuzz");
+        var random = new Random(20261124);
+        string[] hostile = ["<x>&'\"", new string('a', 100_000), "\u0001\u0002", "ü🔥", "", " ", "null", "{}", "[]", "-1", "1e309", LoneSurrogate];
+        string Value() => hostile[random.Next(hostile.Length)];
+        var bodies = new List<(string Path, string Body)>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var json = random.Next(6) switch
+            {
+                0 => $"{{\"flavorExtraSpecs\": {{\"{Escape(Value())}\": \"{Escape(Value())}\"}}, \"imageProperties\": {{\"hw_firmware_type\": \"{Escape(Value())}\"}}}}",
+                1 => $"{{\"flavorExtraSpecs\": {(random.Next(2) == 0 ? "5" : "\"x\"")}}}",
+                2 => $"{{\"name\": \"{Escape(Value())}\", \"flavorName\": \"{Escape(Value())}\", \"imageId\": \"{Escape(Value())}\", \"count\": {random.Next(-5, 100)}}}",
+                3 => $"{{\"name\": \"{Escape(Value())}\", \"vCpus\": {random.Next(-2, 2000)}, \"memoryMiB\": \"{Escape(Value())}\"}}",
+                4 => Value(),
+                _ => $"{{\"flavorExtraSpecs\": {{\"hw:mem_encryption\": \"{Escape(Value())}\", \"hw:mem_encryption_model\": \"{Escape(Value())}\"}}, \"machineType\": \"{Escape(Value())}\"}}",
+            };
+            var path = random.Next(3) switch { 0 => "/api/mem-encryption/resolve", 1 => "/api/servers", _ => "/api/flavors" };
+            bodies.Add((path, json));
+        }
+
+        var failures = new List<string>();
+        foreach (var (path, body) in bodies)
+        {
+            var response = await api.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"{(int)response.StatusCode} {path} {body[..Math.Min(200, body.Length)]}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(5)));
+    }
+
+    /// <summary>Stands for a lone UTF-16 surrogate, which JSON can carry only as an escape.</summary>
+    private const string LoneSurrogate = "<lone surrogate>";
+
+    private static string Escape(string s) => s == LoneSurrogate ? "\\ud800" : JsonEncodedText.Encode(s).ToString();
+}

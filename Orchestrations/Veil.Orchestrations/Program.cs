@@ -1,6 +1,12 @@
 using Veil.Orchestrations;
 using Veil.Orchestrations.Api;
 
+if (args is ["token", ..])
+{
+    // `token <subject> <project> <role>`: a locally signed bearer token for the API (./veil run prints some).
+    return DevTokenCommand.Run(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVeilOrchestrations();
 builder.AddVeilApi();
@@ -9,6 +15,7 @@ var app = builder.Build();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapVeilApi();
 app.Run();
+return 0;
 
 /// <summary>The Orchestrations host (exposed for WebApplicationFactory in tests).</summary>
 public partial class Program;

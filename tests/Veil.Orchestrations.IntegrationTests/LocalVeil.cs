@@ -20,7 +20,7 @@ namespace Veil.Orchestrations.IntegrationTests;
 [CollectionDefinition(nameof(LocalVeil))]
 public sealed class SharedLocalVeil : ICollectionFixture<LocalVeil>;
 
-public sealed class LocalVeil : IAsyncLifetime
+public class LocalVeil : IAsyncLifetime
 {
     private readonly List<IHost> hosts = [];
     private readonly List<string> stateDirectories = [];
@@ -51,10 +51,16 @@ public sealed class LocalVeil : IAsyncLifetime
 
     public ServerStore Store => Services.GetRequiredService<ServerStore>();
 
+    /// <summary>The simulated hosts to start: name, fixture, and an optional SEV guest limit.</summary>
+    protected virtual IReadOnlyList<(string Name, string Fixture, int? SevGuestLimit)> HostSet() =>
+        [(Genoa, "genoa-snp", null), (Rome, "rome-sev", null), (Intel, "intel-none", null)];
+
+    public string Suffix => suffix;
+
     public async Task InitializeAsync()
     {
         var events = "ev-" + suffix;
-        foreach (var (name, fixture) in new[] { (Genoa, "genoa-snp"), (Rome, "rome-sev"), (Intel, "intel-none") })
+        foreach (var (name, fixture, sevLimit) in HostSet())
         {
             var state = Directory.CreateTempSubdirectory("veil-stack-").FullName;
             stateDirectories.Add(state);
@@ -68,6 +74,8 @@ public sealed class LocalVeil : IAsyncLifetime
                 ["HostWorker:EventsQueue"] = events,
                 ["HostWorker:HeartbeatInterval"] = "00:00:02",
                 ["HostWorker:Commands:MaxPollingInterval"] = "00:00:00.100",
+                ["HostWorker:Commands:MaxConcurrency"] = "16",
+                ["HostWorker:SevGuestLimit"] = sevLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.AddHostWorker();

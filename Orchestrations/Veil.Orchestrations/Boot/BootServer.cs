@@ -79,7 +79,7 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
             }
         }
 
-        return await Fail(context, input, $"All {failures.Count} host(s) tried failed: {string.Join("; ", failures)}. {placement.Explanation}");
+        return await Fail(context, input, $"No valid host was found: every host tried failed ({string.Join("; ", failures)}). {placement.Explanation}");
     }
 
     /// <summary>The host's answer to this command, or null after the timeout. Answers to earlier commands are skipped.</summary>

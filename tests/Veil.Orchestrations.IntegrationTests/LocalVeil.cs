@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,6 +97,7 @@ public class LocalVeil : IAsyncLifetime
         };
         orchestrations = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
+            b.UseContentRoot(Path.Combine(RepoPaths.Root, "Orchestrations", "Veil.Orchestrations"));
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);

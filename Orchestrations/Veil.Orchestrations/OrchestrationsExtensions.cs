@@ -32,7 +32,9 @@ public static class OrchestrationsExtensions
         services.AddSingleton<ServerStore>();
         services.AddSingleton<ServerService>();
         services.AddSingleton<Catalog.CatalogStore>();
+        services.AddSingleton<ClaimReconciler>();
         services.AddHostedService<HostEventsListener>();
+        services.AddHostedService<ClaimReconcilerService>();
         return builder;
     }
 }

@@ -92,6 +92,7 @@ public class LocalVeil : IAsyncLifetime
             ["DurableTask:MaxPollingInterval"] = "00:00:00.100",
             ["Boot:HostEventsQueue"] = events,
             ["Boot:HostResultTimeout"] = "00:00:20",
+            ["Boot:ReconcileGrace"] = "00:00:00",
             ["Auth:SigningKey"] = auth.SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };

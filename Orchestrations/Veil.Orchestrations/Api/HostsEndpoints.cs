@@ -16,6 +16,9 @@ internal static class HostsEndpoints
 {
     public static void MapHosts(this RouteGroupBuilder api)
     {
+        api.MapGet("/reconciliation", async (bool? now, ClaimsPrincipal user, ClaimReconciler reconciler, CancellationToken ct) =>
+            !VeilCaller.From(user).IsAdmin ? ApiProblems.Forbidden("Only admins see reconciliation.")
+            : Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last));
         api.MapGet("/hosts", async (ClaimsPrincipal user, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
             VeilCaller.From(user).IsAdmin ? Results.Ok(await ViewsAsync(registry, ledger, options.Value, time, ct)) : ApiProblems.Forbidden("Only admins see hosts."));
         api.MapGet("/hosts/{name}", async (string name, ClaimsPrincipal user, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>

@@ -14,6 +14,12 @@ public sealed class BootOptions
     /// <summary>A host whose heartbeat is older than this is not chosen. Default 60 s.</summary>
     public TimeSpan HeartbeatWindow { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the claim reconciler runs (10 s - 1 h). Default 60 s.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Claims younger than this are left alone (their boot may still be running). Default 5 min.</summary>
+    public TimeSpan ReconcileGrace { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The queue hosts report outcomes on. Default <c>host-events</c>.</summary>
     public string HostEventsQueue { get; set; } = Shared.Contracts.HostQueues.Events;
 }

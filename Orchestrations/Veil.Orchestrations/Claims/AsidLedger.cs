@@ -87,7 +87,10 @@ public sealed class AsidLedger(StorageAccount storage)
                 row.GetString("HostName") ?? "",
                 row.PartitionKey,
                 int.Parse(row.RowKey, CultureInfo.InvariantCulture),
-                Guid.TryParse(row.GetString("ServerId"), out var server) ? server : Guid.Empty));
+                Guid.TryParse(row.GetString("ServerId"), out var server) ? server : Guid.Empty)
+            {
+                ClaimedAt = row.GetDateTimeOffset("ClaimedAt"),
+            });
         }
 
         return claims;

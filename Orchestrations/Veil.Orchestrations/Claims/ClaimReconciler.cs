@@ -1,0 +1,102 @@
+using Azure;
+using Microsoft.Extensions.Options;
+using Veil.Orchestrations.Boot;
+using Veil.Orchestrations.Hosts;
+using Veil.Orchestrations.Servers;
+using Veil.Shared.Contracts;
+using Veil.Storage;
+
+namespace Veil.Orchestrations.Claims;
+
+/// <summary>What one reconciliation found and did.</summary>
+public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOnlyList<string> Released, IReadOnlyList<string> Unclaimed);
+
+/// <summary>
+/// Compares the ASID ledger with the servers and with the domains each host reports, and repairs leaks: a claim
+/// older than the grace period whose server is gone, in ERROR or DELETED, and whose host (reporting freshly) has no
+/// domain for it, is released. Encrypted domains on hosts with no claim are reported, not touched.
+/// </summary>
+public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, IOptions<BootOptions> options, TimeProvider time)
+{
+    public ReconciliationReport? Last { get; private set; }
+
+    public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var claims = await ledger.ListAsync(cancellationToken);
+        var byServer = (await servers.ListAsync(null, cancellationToken)).ToDictionary(s => s.ServerId);
+        var domains = new Dictionary<string, HostDomains>(StringComparer.Ordinal);
+        var container = await storage.ContainerAsync(HostQueues.HostsContainer);
+        foreach (var host in await registry.ListAsync(cancellationToken))
+        {
+            try
+            {
+                var content = await container.GetBlobClient($"{host.Report.HostName}/domains.json").DownloadContentAsync(cancellationToken);
+                domains[host.Report.HostName] = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+            }
+        }
+
+        var released = new List<string>();
+        foreach (var claim in claims.Where(c => c.ClaimedAt is null || now - c.ClaimedAt > options.Value.ReconcileGrace))
+        {
+            var server = byServer.GetValueOrDefault(claim.ServerId);
+            if (server is { Status: ServerStatus.Active or ServerStatus.Build or ServerStatus.Deleting })
+            {
+                continue;
+            }
+
+            if (!domains.TryGetValue(claim.HostName, out var onHost) || now - onHost.At > 2 * options.Value.HeartbeatWindow)
+            {
+                continue; // The host has not told us recently what it runs: do not guess.
+            }
+
+            if (onHost.Domains.Any(d => d.ServerId == claim.ServerId))
+            {
+                continue;
+            }
+
+            await ledger.ReleaseAsync(claim.ProviderName, claim.ServerId, cancellationToken);
+            released.Add($"slot {claim.Slot} on {claim.ProviderName}: server {claim.ServerId} {(server is null ? "has no record" : $"is {server.Status.ToString().ToUpperInvariant()}")} and {claim.HostName} has no domain for it");
+        }
+
+        var claimed = claims.Select(c => c.ServerId).ToHashSet();
+        var unclaimed = domains.Values
+            .SelectMany(h => h.Domains.Where(d => d.Model is not null && !claimed.Contains(d.ServerId)).Select(d => $"{h.HostName}: encrypted domain {d.Name} ({d.Model}) holds no ledger slot"))
+            .ToList();
+        Last = new ReconciliationReport(now, claims.Count, released, unclaimed);
+        return Last;
+    }
+}
+
+/// <summary>Runs the reconciler every <see cref="BootOptions.ReconcileInterval"/>.</summary>
+internal sealed class ClaimReconcilerService(ClaimReconciler reconciler, IOptions<BootOptions> options, TimeProvider time, ILogger<ClaimReconcilerService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var report = await reconciler.ReconcileAsync(stoppingToken);
+                    foreach (var line in report.Released.Concat(report.Unclaimed))
+                    {
+                        Logs.Reconciled(logger, line);
+                    }
+                }
+                catch (RequestFailedException e)
+                {
+                    Logs.ReconcileFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

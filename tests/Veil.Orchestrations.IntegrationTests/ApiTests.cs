@@ -147,6 +147,34 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task OrchestrationAdmin_QueryPagesDetailHistory_BadStatusNamed_TenantsForbidden()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("p1");
+        var guest = Veil.Testing.GuestSpecBuilder.Plain("for-admin", Guid.NewGuid());
+        await stack.Servers.CreateAsync("p-admin", guest);
+        await stack.SettledAsync("p-admin", guest.ServerId);
+        var instanceId = $"boot-{guest.ServerId:N}";
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Veil.DurableTask.DurableTaskClient>(stack.Services).WaitForInstanceCompletionAsync(instanceId);
+
+        var page = await admin.GetFromJsonAsync<JsonElement>("/api/orchestrations?status=Completed,Running&prefix=boot-&pageSize=1");
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/orchestrations/{instanceId}");
+        var history = await admin.GetFromJsonAsync<JsonElement>($"/api/orchestrations/{instanceId}/history");
+        var bad = await admin.GetAsync("/api/orchestrations?status=Exploded");
+        var purge = await admin.DeleteAsync($"/api/orchestrations/{instanceId}");
+
+        Assert.Single(page.GetProperty("instances").EnumerateArray());
+        Assert.Equal("BootServer", detail.GetProperty("name").GetString());
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("type").GetString() == "execution-completed");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'Exploded' is not a status", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/orchestrations/{instanceId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync("/api/poison")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/poison")).StatusCode);
+    }
+
+    [Fact]
     public async Task OpenApiDocument_Served()
     {
         using var api = stack.Anonymous();

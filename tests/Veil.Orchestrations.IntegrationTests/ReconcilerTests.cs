@@ -28,4 +28,25 @@ public sealed class ReconcilerTests(LocalVeil stack)
         Assert.DoesNotContain(claims, c => c.ServerId == orphan);
         Assert.Contains(claims, c => c.ServerId == active.ServerId);
     }
+
+    [Fact]
+    public async Task BootThatEndedWithoutFinishing_ServerMarkedErrorAndSlotReleased()
+    {
+        var ledger = stack.Services.GetRequiredService<AsidLedger>();
+        var store = stack.Services.GetRequiredService<ServerStore>();
+        var client = stack.Services.GetRequiredService<Veil.DurableTask.DurableTaskClient>();
+        var serverId = Guid.NewGuid();
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync("NoSuchBootOrchestrator");
+        await client.WaitForInstanceCompletionAsync(instanceId);
+        await store.SaveAsync(new ServerRecord { ServerId = serverId, ProjectId = "project-r", Name = "stuck", FlavorName = "f", BootInstanceId = instanceId, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+        await ledger.ClaimAsync(stack.Genoa, $"{stack.Genoa}_amd_sev_snp", new AsidRange(1, 99), serverId);
+
+        var report = await stack.Services.GetRequiredService<ClaimReconciler>().ReconcileAsync();
+        var server = await store.GetAsync("project-r", serverId);
+
+        Assert.Equal(ServerStatus.Error, server!.Status);
+        Assert.Contains($"The boot orchestration {instanceId} ended FAILED", server.Fault, StringComparison.Ordinal);
+        Assert.DoesNotContain(await ledger.ListAsync(), c => c.ServerId == serverId);
+        Assert.Contains(report.Released, r => r.Contains(serverId.ToString(), StringComparison.Ordinal));
+    }
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Microsoft.Extensions.Options;
+using Veil.DurableTask;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Hosts;
 using Veil.Orchestrations.Servers;
@@ -16,15 +17,29 @@ public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOn
 /// older than the grace period whose server is gone, in ERROR or DELETED, and whose host (reporting freshly) has no
 /// domain for it, is released. Encrypted domains on hosts with no claim are reported, not touched.
 /// </summary>
-public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, IOptions<BootOptions> options, TimeProvider time)
+public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
 {
     public ReconciliationReport? Last { get; private set; }
 
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var claims = await ledger.ListAsync(cancellationToken);
+        var released = new List<string>();
         var byServer = (await servers.ListAsync(null, cancellationToken)).ToDictionary(s => s.ServerId);
+
+        // A boot that ended without finishing its server (terminated by an admin, or failed in the engine) leaves the
+        // server in BUILD: say so on the server, so its slot can be released below.
+        foreach (var stuck in byServer.Values.Where(s => s.Status == ServerStatus.Build && s.BootInstanceId is not null && now - s.UpdatedAt > options.Value.ReconcileGrace).ToList())
+        {
+            if (await client.GetInstanceAsync(stuck.BootInstanceId!, getInputsAndOutputs: false, cancellationToken) is { } boot && boot.RuntimeStatus.IsTerminal())
+            {
+                var fault = $"The boot orchestration {boot.InstanceId} ended {boot.RuntimeStatus.ToString().ToUpperInvariant()} before the server became ACTIVE.";
+                byServer[stuck.ServerId] = await servers.UpdateAsync(stuck.ProjectId, stuck.ServerId, s => s with { Status = ServerStatus.Error, Step = "error", Fault = fault }, cancellationToken) ?? stuck;
+                released.Add($"server {stuck.ServerId}: {fault}");
+            }
+        }
+
+        var claims = await ledger.ListAsync(cancellationToken);
         var domains = new Dictionary<string, HostDomains>(StringComparer.Ordinal);
         var container = await storage.ContainerAsync(HostQueues.HostsContainer);
         foreach (var host in await registry.ListAsync(cancellationToken))
@@ -39,7 +54,6 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             }
         }
 
-        var released = new List<string>();
         foreach (var claim in claims.Where(c => c.ClaimedAt is null || now - c.ClaimedAt > options.Value.ReconcileGrace))
         {
             var server = byServer.GetValueOrDefault(claim.ServerId);

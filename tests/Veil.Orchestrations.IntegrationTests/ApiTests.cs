@@ -186,14 +186,14 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
-    public async Task Fuzz_ThousandsOfHostileRequests_NeverA5xx()
+    public async Task Fuzz_ThreeThousandHostileRequests_NeverA5xx()
     {
         using var api = stack.Api("fuzz");
         var random = new Random(20261124);
         string[] hostile = ["<x>&'\"", new string('a', 100_000), "\u0001\u0002", "ü🔥", "", " ", "null", "{}", "[]", "-1", "1e309", LoneSurrogate];
         string Value() => hostile[random.Next(hostile.Length)];
         var bodies = new List<(string Path, string Body)>();
-        for (var i = 0; i < 2_000; i++)
+        for (var i = 0; i < 3_000; i++)
         {
             var json = random.Next(6) switch
             {

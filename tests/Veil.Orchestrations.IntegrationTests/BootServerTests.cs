@@ -30,6 +30,8 @@ public sealed class BootServerTests(LocalVeil stack)
         var launchSecurity = XDocument.Parse(server.DomainXml!).Root!.Element("launchSecurity")!;
         Assert.Equal("sev-snp", (string?)launchSecurity.Attribute("type"));
         Assert.Equal("0x00030000", (string?)launchSecurity.Element("policy"));
+        Assert.StartsWith($"Chose {stack.Genoa}; left out ", server.Placement, StringComparison.Ordinal);
+        Assert.Contains($"{stack.Rome}: no HW_CPU_X86_AMD_SEV_SNP", server.Placement, StringComparison.Ordinal);
     }
 
     [Fact]

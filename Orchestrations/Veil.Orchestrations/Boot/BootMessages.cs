@@ -40,6 +40,8 @@ public sealed record ServerUpdate(string ProjectId, Guid ServerId)
 
     public string? DomainXml { get; init; }
 
+    public string? Placement { get; init; }
+
     public bool ClearPlacement { get; init; }
 }
 

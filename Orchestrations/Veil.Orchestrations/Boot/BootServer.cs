@@ -25,6 +25,8 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
             return await Fail(context, input, placement.Explanation);
         }
 
+        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId) { Placement = placement.Explanation });
+
         var failures = new List<string>();
         foreach (var candidate in placement.Candidates.Take(options.Value.MaxAttempts))
         {

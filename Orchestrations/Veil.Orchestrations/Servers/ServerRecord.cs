@@ -31,6 +31,9 @@ public sealed record ServerRecord
     /// <summary>Why the server is in ERROR, with the placement explanation.</summary>
     public string? Fault { get; init; }
 
+    /// <summary>Placement's account of the boot: the host chosen and why every other host was left out.</summary>
+    public string? Placement { get; init; }
+
     /// <summary>The domain XML libvirt holds for it.</summary>
     public string? DomainXml { get; init; }
 

@@ -18,6 +18,7 @@ public sealed class RecordServer(ServerStore servers) : TaskActivity<ServerUpdat
             AsidSlot = input.ClearPlacement ? null : input.AsidSlot ?? s.AsidSlot,
             Fault = input.Fault ?? s.Fault,
             DomainXml = input.DomainXml ?? s.DomainXml,
+            Placement = input.Placement ?? s.Placement,
         }, context.CancellationToken);
         return updated is not null;
     }

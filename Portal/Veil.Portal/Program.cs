@@ -1,8 +1,9 @@
 using MudBlazor.Services;
+using Veil.Portal.Accounts;
 using Veil.Portal.Components;
 
 var builder = WebApplication.CreateBuilder(args);
-
+builder.AddPortalAccounts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
@@ -13,9 +14,15 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapAccounts();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
+
+/// <summary>The Portal host (exposed for WebApplicationFactory in tests).</summary>
+public partial class Program;

@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+
+namespace Veil.Portal.Accounts;
+
+/// <summary>
+/// Sign-in and sign-out as plain HTTP endpoints: cookies can only be set on an HTTP response, not from a Blazor
+/// circuit. The sign-in page is a small server-rendered form with an antiforgery token.
+/// </summary>
+internal static class AccountEndpoints
+{
+    public static void MapAccounts(this WebApplication app)
+    {
+        app.MapGet("/account/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error) =>
+            Results.Content(Page(antiforgery.GetAndStoreTokens(http), returnUrl, error), "text/html; charset=utf-8"));
+        app.MapPost("/account/login", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Problem(detail: "The sign-in form is missing its antiforgery token or it expired; reload the page.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var form = await http.Request.ReadFormAsync();
+            var returnUrl = LocalOnly(form["returnUrl"]);
+            // The endpoints read the form themselves, so they are not covered by UseAntiforgery: validated above.
+            var result = await signIn.PasswordSignInAsync(form["username"].ToString(), form["password"].ToString(), isPersistent: false, lockoutOnFailure: true);
+            return result.Succeeded
+                ? Results.LocalRedirect(returnUrl)
+                : Results.Redirect($"/account/login?error={(result.IsLockedOut ? "locked" : "invalid")}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        });
+        app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/account/login");
+        });
+    }
+
+    private static string LocalOnly(string? url) => url is { Length: > 0 } u && u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal) ? u : "/";
+
+    private static string Page(AntiforgeryTokenSet tokens, string? returnUrl, string? error)
+    {
+        var message = error switch
+        {
+            "invalid" => "<p class=\"error\">The user name or password is not right.</p>",
+            "locked" => "<p class=\"error\">Too many failed attempts; this account is locked for a few minutes.</p>",
+            _ => "",
+        };
+        return $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sign in · Veil</title>
+            <link href="/_content/MudBlazor/MudBlazor.min.css" rel="stylesheet">
+            <style>body{font-family:Roboto,sans-serif;display:flex;justify-content:center;margin-top:10vh}form{width:320px;display:flex;flex-direction:column;gap:12px}input{padding:8px}.error{color:#c62828}</style>
+            </head><body>
+            <form method="post" action="/account/login">
+              <h1>Veil</h1>
+              <p>Confidential VMs on AMD SEV and SEV-SNP.</p>
+              {{message}}
+              <input type="hidden" name="{{WebUtility.HtmlEncode(tokens.FormFieldName)}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
+              <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(LocalOnly(returnUrl))}}">
+              <label>User name <input name="username" autocomplete="username" required></label>
+              <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+              <button type="submit" class="mud-button-root mud-button mud-button-filled mud-button-filled-primary">Sign in</button>
+            </form></body></html>
+            """;
+    }
+}

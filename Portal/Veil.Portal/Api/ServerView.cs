@@ -1,0 +1,27 @@
+namespace Veil.Portal.Api;
+
+/// <summary>A server as the API returns it (the fields the Portal shows).</summary>
+public sealed record ServerView
+{
+    public Guid ServerId { get; init; }
+
+    public string ProjectId { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string FlavorName { get; init; } = "";
+
+    public string Status { get; init; } = "";
+
+    public string? Step { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? HostName { get; init; }
+
+    public int? AsidSlot { get; init; }
+
+    public string? Fault { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Veil.Testing;
+
+namespace Veil.Portal.IntegrationTests;
+
+/// <summary>Sign-in against the real account store (SQLite), through the Portal's own endpoints and pages.</summary>
+public sealed partial class SignInTests : IDisposable
+{
+    private const string Password = "Demo-pass-2026!";
+    private readonly DirectoryInfo data = Directory.CreateTempSubdirectory("veil-portal-");
+    private readonly WebApplicationFactory<Program> portal;
+
+    public SignInTests()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Portal:Database"] = Path.Combine(data.FullName, "portal.db"),
+            ["Portal:SeedPassword"] = Password,
+            ["Portal:ApiBaseUrl"] = "http://127.0.0.1:9",
+            ["Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        portal = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseContentRoot(Path.Combine(RepoPaths.Root, "Portal", "Veil.Portal"));
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task ServersPage_Anonymous_RedirectsToSignInWithReturnUrl()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync("/servers");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.OriginalString.Replace("http://localhost", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("returnurl=%2fservers", response.Headers.Location.OriginalString, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task WrongPassword_BackToSignInSayingSo()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await SignInAsync(client, "alice", "not-the-password");
+        var page = await client.GetStringAsync(response.Headers.Location);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("error=invalid", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("The user name or password is not right.", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeededTenant_SignsIn_ServersPageRenders_ApiDownIsSaidPlainly()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var signedIn = await SignInAsync(client, "alice", Password, "/servers");
+        var page = await client.GetAsync("/servers");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal("/servers", signedIn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Servers", html, StringComparison.Ordinal);
+        Assert.Contains("The Veil API could not be reached", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutAntiforgeryToken_Refused()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = Password }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        portal.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        data.Delete(recursive: true);
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/")
+    {
+        var form = await client.GetStringAsync("/account/login");
+        var token = AntiforgeryField().Match(form);
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value),
+            ["username"] = user,
+            ["password"] = password,
+            ["returnUrl"] = returnUrl,
+        }));
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}

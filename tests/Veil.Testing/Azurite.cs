@@ -37,15 +37,20 @@ public sealed class Azurite
         var account = "veiltest";
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
-        var start = new ProcessStartInfo(binary)
+        // Azurite runs under a small watchdog that stops it when this test process is gone, however it ended
+        // (a killed test host runs no exit handlers).
+        var arguments = string.Join(' ', new[]
         {
-            ArgumentList =
-            {
-                "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",
-                "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
+            "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var watchdog = $"\"{binary}\" {arguments} & child=$!; trap 'kill $child 2>/dev/null' EXIT TERM; " +
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done";
+        var start = new ProcessStartInfo("bash")
+        {
+            ArgumentList = { "-c", watchdog },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

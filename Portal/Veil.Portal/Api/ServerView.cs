@@ -23,5 +23,13 @@ public sealed record ServerView
 
     public string? Fault { get; init; }
 
+    public string? ProviderName { get; init; }
+
+    public string? Placement { get; init; }
+
+    public string? DomainXml { get; init; }
+
+    public string ImageId { get; init; } = "";
+
     public DateTimeOffset CreatedAt { get; init; }
 }

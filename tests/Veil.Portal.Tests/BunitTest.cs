@@ -1,0 +1,49 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using Veil.Portal.Accounts;
+using Veil.Portal.Api;
+
+namespace Veil.Portal.Tests;
+
+/// <summary>
+/// MudBlazor's way: loose JS interop, MudBlazor services without transitions, a signed-in tenant, and the API
+/// answered by a canned handler (the component under test is the subject, not the API).
+/// </summary>
+public abstract class BunitTest : BunitContext
+{
+    protected BunitTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
+        var auth = AddAuthorization();
+        auth.SetAuthorized("alice");
+        auth.SetClaims(new Claim(ApiTokens.ProjectClaim, "demo"), new Claim(ApiTokens.RoleClaim, "tenant"));
+        var tokens = new ApiTokens(Options.Create(new ApiAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }));
+        Services.AddSingleton(new VeilApi(new HttpClient(Api) { BaseAddress = new Uri("http://api.test") }, tokens));
+    }
+
+    protected CannedApi Api { get; } = new();
+
+    /// <summary>Answers API paths with fixed JSON; anything else is 404. Records the bearer token it saw.</summary>
+    protected sealed class CannedApi : HttpMessageHandler
+    {
+        public Dictionary<string, string> Answers { get; } = [];
+
+        public List<string> Seen { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen.Add($"{request.RequestUri!.AbsolutePath} {request.Headers.Authorization?.Scheme}");
+            return Task.FromResult(Answers.TryGetValue(request.RequestUri.AbsolutePath, out var json)
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(HttpStatusCode.NotFound));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Bunit;
+using Veil.Portal.Components.Pages;
+
+namespace Veil.Portal.Tests;
+
+public sealed class ServerPagesTests : BunitTest
+{
+    private static readonly Guid Id = Guid.Parse("8b1c52c4-0f1e-4b43-9a61-2a0c1d6f2e10");
+
+    [Fact]
+    public void ServerList_ShowsStatusModelHostSlotAndFaults()
+    {
+        Api.Answers["/api/servers"] = $$"""
+            [{"serverId":"{{Id}}","name":"web-1","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","asidSlot":7},
+             {"serverId":"{{Guid.NewGuid()}}","name":"web-2","status":"error","step":"error","model":"amd-sev-es","fault":"No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES."}]
+            """;
+
+        var page = Render<Servers>();
+
+        page.WaitForAssertion(() => Assert.Contains("web-1", page.Markup, StringComparison.Ordinal));
+        Assert.Contains("ACTIVE", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("amd-sev-snp", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("genoa-snp", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES.", page.Markup, StringComparison.Ordinal);
+        Assert.Contains($"/servers/{Id}", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("/api/servers Bearer", Api.Seen);
+    }
+
+    [Fact]
+    public void ServerList_Empty_SaysSo()
+    {
+        Api.Answers["/api/servers"] = "[]";
+
+        var page = Render<Servers>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-servers]")));
+    }
+
+    [Fact]
+    public void ServerDetail_ShowsPlacementFaultAndDomainXml()
+    {
+        Api.Answers[$"/api/servers/{Id}"] = $$"""
+            {"serverId":"{{Id}}","name":"web-1","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","providerName":"genoa-snp_amd_sev_snp","asidSlot":7,
+             "placement":"Chose genoa-snp; left out rome-sev: no HW_CPU_X86_AMD_SEV_SNP.","domainXml":"<domain type='kvm'><launchSecurity type='sev-snp'/></domain>"}
+            """;
+
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
+
+        page.WaitForAssertion(() => Assert.Contains("ACTIVE", page.Find("[data-testid=status]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("7 on genoa-snp_amd_sev_snp", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("left out rome-sev", page.Find("[data-testid=placement]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("launchSecurity type='sev-snp'", page.Find("[data-testid=domain-xml]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServerDetail_OtherProjectsServer_NotFound()
+    {
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Guid.NewGuid()));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=not-found]")));
+    }
+}

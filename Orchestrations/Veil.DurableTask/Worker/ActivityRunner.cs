@@ -147,11 +147,10 @@ internal sealed partial class ActivityRunner : IDisposable
                 idle = TimeSpan.FromMilliseconds(10);
                 foreach (var message in received)
                 {
-                    var context = new QueueMessageContext(queue.Name, message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
                     IReadOnlyList<TaskMessage> batch;
                     try
                     {
-                        batch = await w.Sender.UnpackAsync(context.Text, stoppingToken);
+                        batch = await w.Sender.UnpackAsync(message.Body.ToString(), stoppingToken);
                         if (batch.Count != 1 || batch[0].Event.Type != EventType.TaskScheduled || batch[0].ExecutionId is null)
                         {
                             throw new JsonException("A work item must hold exactly one TaskScheduled event with its executionId.");
@@ -159,13 +158,13 @@ internal sealed partial class ActivityRunner : IDisposable
                     }
                     catch (JsonException e)
                     {
-                        await ParkAsync(queue, message, context, $"Not a work item: {e.Message}", stoppingToken);
+                        await ParkAsync(queue, message, $"Not a work item: {e.Message}", stoppingToken);
                         continue;
                     }
 
                     if (message.DequeueCount > w.Options.MaxDequeueCount)
                     {
-                        await ParkAsync(queue, message, context, $"Delivered {message.DequeueCount} times without finishing (limit {w.Options.MaxDequeueCount}).", stoppingToken);
+                        await ParkAsync(queue, message, $"Delivered {message.DequeueCount} times without finishing (limit {w.Options.MaxDequeueCount}).", stoppingToken);
                         continue;
                     }
 
@@ -185,10 +184,9 @@ internal sealed partial class ActivityRunner : IDisposable
         }
     }
 
-    private async Task ParkAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message, QueueMessageContext context, string reason, CancellationToken cancellationToken)
+    private async Task ParkAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message, string reason, CancellationToken cancellationToken)
     {
-        await w.Parked.ParkAsync(context, reason, w.Time, cancellationToken);
-        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        await w.Parked.ParkAndDeleteAsync(queue, message, reason, w.Time, cancellationToken);
         LogParked(logger, message.MessageId, reason);
     }
 

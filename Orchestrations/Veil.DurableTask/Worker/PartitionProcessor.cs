@@ -193,21 +193,20 @@ internal sealed partial class PartitionProcessor : IDisposable
 
     private async Task AcceptAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message)
     {
-        var context = new QueueMessageContext(queue.Name, message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
         IReadOnlyList<TaskMessage> batch;
         try
         {
-            batch = await w.Sender.UnpackAsync(context.Text, stop.Token);
+            batch = await w.Sender.UnpackAsync(message.Body.ToString(), stop.Token);
         }
         catch (JsonException e)
         {
-            await ParkAsync(queue, message, context, $"Not a task message batch: {e.Message}");
+            await ParkAsync(queue, message, $"Not a task message batch: {e.Message}");
             return;
         }
 
         if (message.DequeueCount > w.Options.MaxDequeueCount)
         {
-            await ParkAsync(queue, message, context, $"Delivered {message.DequeueCount} times without being recorded (limit {w.Options.MaxDequeueCount}).");
+            await ParkAsync(queue, message, $"Delivered {message.DequeueCount} times without being recorded (limit {w.Options.MaxDequeueCount}).");
             return;
         }
 
@@ -228,10 +227,9 @@ internal sealed partial class PartitionProcessor : IDisposable
         }
     }
 
-    private async Task ParkAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message, QueueMessageContext context, string reason)
+    private async Task ParkAsync(Azure.Storage.Queues.QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message, string reason)
     {
-        await w.Parked.ParkAsync(context, reason, w.Time, stop.Token);
-        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stop.Token);
+        await w.Parked.ParkAndDeleteAsync(queue, message, reason, w.Time, stop.Token);
         LogParked(logger, queue.Name, message.MessageId, reason);
     }
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 
 namespace Veil.Storage.Queues;
 
@@ -23,6 +25,20 @@ public sealed class ParkedMessageStore(StorageAccount storage)
         var parked = new ParkedMessage(id, message.Queue, message.MessageId, message.Text, reason, message.DequeueCount, message.InsertedOn, now);
         var container = await storage.ContainerAsync(ContainerName);
         await container.GetBlobClient(id).UploadAsync(BinaryData.FromObjectAsJson(parked, Json), overwrite: true, cancellationToken);
+        return parked;
+    }
+
+    /// <summary>
+    /// Parks a message just received from <paramref name="queue"/> and then deletes it from the queue: keep first,
+    /// delete second, so a crash in between parks it twice rather than losing it.
+    /// </summary>
+    public async Task<ParkedMessage> ParkAndDeleteAsync(QueueClient queue, QueueMessage message, string reason, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(message);
+        var context = new QueueMessageContext(queue.Name, message.MessageId, message.Body?.ToString() ?? "", message.DequeueCount, message.InsertedOn);
+        var parked = await ParkAsync(context, reason, time, cancellationToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
         return parked;
     }
 

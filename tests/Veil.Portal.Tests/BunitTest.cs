@@ -16,7 +16,7 @@ namespace Veil.Portal.Tests;
 /// MudBlazor's way: loose JS interop, MudBlazor services without transitions, a signed-in tenant, and the API
 /// answered by a canned handler (the component under test is the subject, not the API).
 /// </summary>
-public abstract class BunitTest : BunitContext
+public abstract class BunitTest : BunitContext, IAsyncLifetime
 {
     protected BunitTest()
     {
@@ -30,6 +30,11 @@ public abstract class BunitTest : BunitContext
     }
 
     protected CannedApi Api { get; } = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor's services are only asynchronously disposable.</summary>
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     /// <summary>Answers API paths with fixed JSON; anything else is 404. Records the bearer token it saw.</summary>
     protected sealed class CannedApi : HttpMessageHandler

@@ -1,0 +1,43 @@
+using Bunit;
+using Veil.Portal.Components.Pages;
+using Veil.Portal.Launch;
+
+namespace Veil.Portal.Tests;
+
+public sealed class LaunchTests : BunitTest
+{
+    public LaunchTests()
+    {
+        Api.Answers["/api/images"] = """[{"id":"debian-12-uefi","name":"Debian 12 UEFI","properties":{"hw_firmware_type":"uefi","hw_firmware_stateless":"true"}}]""";
+        Api.Answers["/api/flavors"] = """
+            [{"name":"snp.small","vCpus":2,"memoryMiB":2048,"diskGiB":20,"extraSpecs":{"hw:mem_encryption":"true","hw:mem_encryption_model":"amd-sev-snp"},"status":"approved"},
+             {"name":"sev.pending","vCpus":2,"memoryMiB":2048,"diskGiB":20,"extraSpecs":{"hw:mem_encryption":"yes"},"status":"pending"},
+             {"name":"m1.small","vCpus":1,"memoryMiB":1024,"diskGiB":10,"extraSpecs":{},"status":"approved"}]
+            """;
+    }
+
+    [Theory]
+    [InlineData("", 1, "Give the server a name.")]
+    [InlineData("   ", 1, "Give the server a name.")]
+    [InlineData("web\t1", 1, "The name contains a control character (such as a tab or newline).")]
+    [InlineData("web", 0, "Launch between 1 and 10 servers at a time.")]
+    [InlineData("web", 11, "Launch between 1 and 10 servers at a time.")]
+    [InlineData("web", 3, null)]
+    public void Details_Validation_NamesTheProblem(string name, int count, string? problem) =>
+        Assert.Equal(problem, new LaunchRequest { Name = name, Count = count }.DetailsProblem());
+
+    [Fact]
+    public void Details_NameTooLong_Refused() =>
+        Assert.Equal("The name is longer than 255 characters.", new LaunchRequest { Name = new string('a', 256) }.DetailsProblem());
+
+    [Fact]
+    public void Wizard_RendersItsFourSteps_AndLoadsCatalogThroughTheApi()
+    {
+        var page = Render<LaunchWizard>();
+
+        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
+        Assert.Equal(["Details", "Image", "Flavor", "Review"], page.FindAll(".mud-step-label-content-title").Select(t => t.TextContent));
+        Assert.Contains("/api/images Bearer", Api.Seen);
+    }
+
+}

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -22,14 +23,21 @@ public abstract class BunitTest : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
-        var auth = AddAuthorization();
-        auth.SetAuthorized("alice");
-        auth.SetClaims(new Claim(ApiTokens.ProjectClaim, "demo"), new Claim(ApiTokens.RoleClaim, "tenant"));
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("alice");
+        Authorization.SetClaims(new Claim(ApiTokens.ProjectClaim, "demo"), new Claim(ApiTokens.RoleClaim, "tenant"));
         var tokens = new ApiTokens(Options.Create(new ApiAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }));
         Services.AddSingleton(new VeilApi(new HttpClient(Api) { BaseAddress = new Uri("http://api.test") }, tokens));
+
+        // As in the Portal: interactive server rendering, so actions are enabled. (After the services: the renderer
+        // is one of them.)
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected CannedApi Api { get; } = new();
+
+    /// <summary>Who is signed in; tests of admin pages switch it.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -6,6 +6,9 @@ namespace Veil.Portal.Accounts;
 
 public static class AccountExtensions
 {
+    /// <summary>Pages only admins see (the API enforces the same on its side).</summary>
+    public const string AdminPolicy = "admin";
+
     /// <summary>Identity on SQLite with cookie sign-in, the seeder, and the API client that mints tokens per account.</summary>
     public static WebApplicationBuilder AddPortalAccounts(this WebApplicationBuilder builder)
     {
@@ -29,7 +32,7 @@ public static class AccountExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, p => p.RequireClaim(ApiTokens.RoleClaim, "admin"));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHostedService<AccountSeeder>();
         builder.Services.AddSingleton<ApiTokens>();

@@ -6,6 +6,14 @@ public sealed record ImageView(string Id, string Name, IReadOnlyDictionary<strin
 /// <summary>A flavor as the API lists it.</summary>
 public sealed record FlavorView(string Name, int VCpus, int MemoryMiB, int DiskGiB, IReadOnlyDictionary<string, string> ExtraSpecs, string Status)
 {
+    public string ProposedBy { get; init; } = "";
+
+    public string? DecidedBy { get; init; }
+
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    public string? Reason { get; init; }
+
     /// <summary>The memory-encryption model the flavor asks for, for its badge (null: not encrypted).</summary>
     public string? Model => ExtraSpecs.TryGetValue("hw:mem_encryption", out var on) && on.Trim().ToLowerInvariant() is "true" or "yes" or "on" or "1" or "y" or "t"
         ? ExtraSpecs.GetValueOrDefault("hw:mem_encryption_model", "amd-sev")

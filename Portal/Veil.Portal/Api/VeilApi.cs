@@ -47,6 +47,19 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         return body.TryGetProperty("detail", out var detail) ? detail.GetString() : response.ReasonPhrase;
     }
 
+    /// <summary>Approves or rejects a flavor (admins); returns null on success, or the API's problem detail.</summary>
+    public async Task<string?> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(user, HttpMethod.Post, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/{(approve ? "approve" : "reject")}", new { reason }, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
+        return body.TryGetProperty("detail", out var detail) ? detail.GetString() : response.ReasonPhrase;
+    }
+
     /// <summary>One server, or null when it does not exist or belongs to another project.</summary>
     public Task<ServerView?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         GetAsync<ServerView>(user, $"/api/servers/{serverId}", cancellationToken);

@@ -229,7 +229,7 @@ internal sealed class OrchestrationExecutor : TaskOrchestrationContext
     {
         var id = Record(action);
         var completion = new TaskCompletionSource<T>();
-        open[id] = new OpenTask(action, e =>
+        open[id] = new OpenTask(e =>
         {
             switch (e.Type)
             {
@@ -438,5 +438,5 @@ internal sealed class OrchestrationExecutor : TaskOrchestrationContext
     private HistoryEvent Failed(TaskFailureDetails failure) =>
         new() { Type = EventType.ExecutionCompleted, Status = OrchestrationRuntimeStatus.Failed, Failure = failure, Timestamp = now };
 
-    private sealed record OpenTask(HistoryEvent Action, Action<HistoryEvent> Complete);
+    private sealed record OpenTask(Action<HistoryEvent> Complete);
 }

@@ -4,7 +4,6 @@ using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Veil.DurableTask.AzureStorage;
-using Veil.Storage.Queues;
 
 namespace Veil.DurableTask.Worker;
 

@@ -213,22 +213,23 @@ internal sealed partial class PartitionProcessor
     {
         var open = HistoryFacts.OpenActivities(committed.Events).ToDictionary(e => e.EventId);
         var toRun = appended.Where(e => e.Type == EventType.TaskScheduled && e.Dispatch == "local" && open.ContainsKey(e.EventId)).ToList();
+        var rewinds = Rewinds(committed.Events);
         if (rewound)
         {
             toRun = [.. open.Values];
-            foreach (var child in Replay.OrchestrationExecutor.Replayable([.. committed.Events])
-                .Where(e => e.Type == EventType.SubOrchestrationInstanceCreated)
-                .Where(e => HistoryFacts.OpenSubOrchestrations(committed.Events).Any(o => o.EventId == e.EventId)))
+
+            // Failed sub-orchestrations are rewound too. The message id is stable for this rewind, so a re-send after
+            // a crash is dropped as a duplicate like every other message.
+            foreach (var child in HistoryFacts.OpenSubOrchestrations(committed.Events))
             {
                 _ = w.Sender.SendToInstancesAsync([new TaskMessage(
-                    $"{slot.InstanceId}|{committed.ExecutionId}|rewind|{Guid.NewGuid():N}",
+                    $"{slot.InstanceId}|{committed.ExecutionId}|{child.EventId}|rewind{rewinds}",
                     child.InstanceId!,
                     null,
                     new HistoryEvent { Type = EventType.ExecutionRewound, Reason = "parent rewound", Timestamp = w.Time.GetUtcNow().UtcDateTime })]);
             }
         }
 
-        var rewinds = Rewinds(committed.Events);
         foreach (var activity in toRun)
         {
             w.Activities.RunLocally(new ActivityWork(slot.InstanceId, committed.ExecutionId, activity, null, ActivityWork.ResultId(slot.InstanceId, committed.ExecutionId, activity.EventId, rewinds)));

@@ -4,7 +4,6 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Veil.DurableTask.AzureStorage;
 using Veil.DurableTask.Replay;
-using Veil.Storage.Queues;
 
 namespace Veil.DurableTask.Worker;
 

@@ -15,14 +15,7 @@ public sealed class ServerStore(StorageAccount storage)
     {
         ArgumentNullException.ThrowIfNull(server);
         var table = await storage.TableAsync(TableName);
-        await table.UpsertEntityAsync(
-            new TableEntity(server.ProjectId, server.ServerId.ToString())
-            {
-                ["Status"] = server.Status.ToString(),
-                ["Record"] = JsonSerializer.Serialize(server, VeilJson.Options),
-            },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        await table.UpsertEntityAsync(Row(server), TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task<ServerRecord?> GetAsync(string projectId, Guid serverId, CancellationToken cancellationToken = default)
@@ -47,11 +40,7 @@ public sealed class ServerStore(StorageAccount storage)
             var updated = change(Read(row.Value!)) with { UpdatedAt = DateTimeOffset.UtcNow };
             try
             {
-                await table.UpdateEntityAsync(
-                    new TableEntity(projectId, serverId.ToString()) { ["Status"] = updated.Status.ToString(), ["Record"] = JsonSerializer.Serialize(updated, VeilJson.Options) },
-                    row.Value!.ETag,
-                    TableUpdateMode.Replace,
-                    cancellationToken);
+                await table.UpdateEntityAsync(Row(updated), row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return updated;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
@@ -73,6 +62,12 @@ public sealed class ServerStore(StorageAccount storage)
 
         return result;
     }
+
+    private static TableEntity Row(ServerRecord server) => new(server.ProjectId, server.ServerId.ToString())
+    {
+        ["Status"] = server.Status.ToString(),
+        ["Record"] = JsonSerializer.Serialize(server, VeilJson.Options),
+    };
 
     private static ServerRecord Read(TableEntity row) => JsonSerializer.Deserialize<ServerRecord>(row.GetString("Record")!, VeilJson.Options)!;
 }

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Veil.Orchestrations.Catalog;
-using Veil.Shared.MemoryEncryption;
+using Veil.Shared.Catalog;
 
 namespace Veil.Orchestrations.Api;
 
@@ -29,30 +29,10 @@ internal static class CatalogEndpoints
 
     private static async Task<IResult> ProposeAsync(ProposeFlavorRequest body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct)
     {
-        if (!IsName(body.Name))
-        {
-            return ApiProblems.BadField("name", $"Flavor name '{body.Name}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        }
-
-        if (body.VCpus is < 1 or > 512 || body.MemoryMiB is < 128 or > 4_194_304 || body.DiskGiB is < 1 or > 65_536)
-        {
-            var field = body.VCpus is < 1 or > 512 ? "vCpus" : body.MemoryMiB is < 128 or > 4_194_304 ? "memoryMiB" : "diskGiB";
-            return ApiProblems.BadField(field, $"{field} is out of range (vCpus 1-512, memoryMiB 128-4194304, diskGiB 1-65536).");
-        }
-
         var extraSpecs = body.ExtraSpecs ?? [];
-        try
+        if (FlavorRules.Check(body.Name, body.VCpus, body.MemoryMiB, body.DiskGiB, extraSpecs) is [var first, ..] problems)
         {
-            MemoryEncryptionResolver.Resolve(extraSpecs, new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" }, null);
-        }
-        catch (MemoryEncryptionRequestException e) when (e.Problems.Any(p => p.Offenders.Any(o => o.Source == RequestSource.Flavor)))
-        {
-            var flavorProblems = e.Problems.Where(p => p.Offenders.Any(o => o.Source == RequestSource.Flavor)).Select(p => p.Message);
-            return ApiProblems.BadField("extraSpecs", string.Join(" ", flavorProblems));
-        }
-        catch (MemoryEncryptionRequestException)
-        {
-            // Problems only an image can fix are checked when a server is booted with one.
+            return ApiProblems.BadField(first.Field, string.Join(" ", problems.Where(p => p.Field == first.Field).Select(p => p.Message)));
         }
 
         var caller = VeilCaller.From(user);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Veil.Orchestrations.Catalog;
+namespace Veil.Shared.Catalog;
 
 /// <summary>Flavor names and image ids: 1-64 letters, digits, '.', '_' or '-' (they are table keys).</summary>
 public static partial class CatalogNames

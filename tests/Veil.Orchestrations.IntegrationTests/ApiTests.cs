@@ -144,6 +144,14 @@ public sealed class ApiTests(LocalVeil stack)
         Assert.Contains(hosts.EnumerateArray(), h => h.GetProperty("name").GetString() == stack.Genoa && h.GetProperty("pools").EnumerateArray().Any(p => p.GetProperty("claimed").GetInt32() >= 1));
         var history = await admin.GetFromJsonAsync<JsonElement>($"/api/orchestrations/boot-{server.ServerId:N}/history");
         Assert.Contains(history.EnumerateArray(), e => e.GetProperty("name").ValueKind == JsonValueKind.String && e.GetProperty("name").GetString() == "ClaimAsid");
+
+        // The owner reads the action log (nova's instance actions); other projects cannot.
+        var actions = await alice.GetFromJsonAsync<JsonElement>($"/api/servers/{server.ServerId}/actions");
+        var boot = Assert.Single(actions.EnumerateArray());
+        Assert.Equal("BootServer", boot.GetProperty("name").GetString());
+        Assert.Equal("completed", boot.GetProperty("runtimeStatus").GetString());
+        Assert.Contains(boot.GetProperty("history").EnumerateArray(), e => e.GetProperty("type").GetString() == "task-completed");
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/servers/{server.ServerId}/actions")).StatusCode);
     }
 
     [Fact]

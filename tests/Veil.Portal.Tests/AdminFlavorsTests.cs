@@ -9,9 +9,7 @@ public sealed class AdminFlavorsTests : BunitTest
 {
     public AdminFlavorsTests()
     {
-        Authorization.SetAuthorized("admin");
-        Authorization.SetClaims(new Claim(ApiTokens.ProjectClaim, "ops"), new Claim(ApiTokens.RoleClaim, "admin"));
-        Authorization.SetPolicies(AccountExtensions.AdminPolicy);
+        SignInAdmin();
         Api.Answers["/api/flavors"] = """
             [{"name":"snp.small","vCpus":2,"memoryMiB":2048,"diskGiB":20,"extraSpecs":{"hw:mem_encryption":"true","hw:mem_encryption_model":"amd-sev-snp"},"status":"pending","proposedBy":"alice"},
              {"name":"sev.small","vCpus":2,"memoryMiB":2048,"diskGiB":20,"extraSpecs":{"hw:mem_encryption":"true"},"status":"approved","proposedBy":"admin","decidedBy":"admin","decidedAt":"2026-11-24T06:00:00Z"}]

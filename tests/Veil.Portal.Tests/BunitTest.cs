@@ -36,6 +36,24 @@ public abstract class BunitTest : BunitContext, IAsyncLifetime
 
     protected CannedApi Api { get; } = new();
 
+    /// <summary>Signs in an admin of project ops, as the admin pages require.</summary>
+    protected void SignInAdmin()
+    {
+        Authorization.SetAuthorized("admin");
+        Authorization.SetClaims(new Claim(ApiTokens.ProjectClaim, "ops"), new Claim(ApiTokens.RoleClaim, "admin"));
+        Authorization.SetPolicies(AccountExtensions.AdminPolicy);
+    }
+
+    /// <summary>Types into a MudBlazor field found by its test id (the attribute lands on the input or around it).</summary>
+    protected static void Type<T>(IRenderedComponent<T> page, string testId, string text)
+        where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var element = page.Find($"[data-testid='{testId}']");
+        var input = element.TagName == "INPUT" ? element : element.QuerySelector("input") ?? throw new InvalidOperationException($"No input in {testId}.");
+        input.Input(text);
+    }
+
     /// <summary>Who is signed in; tests of admin pages switch it.</summary>
     protected BunitAuthorizationContext Authorization { get; }
 
@@ -51,12 +69,20 @@ public abstract class BunitTest : BunitContext, IAsyncLifetime
 
         public List<string> Seen { get; } = [];
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <summary>Bodies sent, by path.</summary>
+        public Dictionary<string, string> Bodies { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Seen.Add($"{request.RequestUri!.AbsolutePath} {request.Headers.Authorization?.Scheme}");
-            return Task.FromResult(Answers.TryGetValue(request.RequestUri.AbsolutePath, out var json)
+            if (request.Content is not null)
+            {
+                Bodies[request.RequestUri.AbsolutePath] = await request.Content.ReadAsStringAsync(cancellationToken);
+            }
+
+            return Answers.TryGetValue(request.RequestUri.AbsolutePath, out var json)
                 ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") }
-                : new HttpResponseMessage(HttpStatusCode.NotFound));
+                : new HttpResponseMessage(HttpStatusCode.NotFound);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Veil.DurableTask;
 using Veil.Orchestrations.Catalog;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Guests;
@@ -8,6 +9,9 @@ namespace Veil.Orchestrations.Api;
 
 /// <summary>Body of <c>POST /api/servers</c>.</summary>
 public sealed record CreateServerRequest(string? Name, string? FlavorName, string? ImageId, int? Count, Dictionary<string, string>? Metadata);
+
+/// <summary>One orchestration that acted on a server, with its history.</summary>
+public sealed record ServerAction(string InstanceId, string Name, OrchestrationRuntimeStatus RuntimeStatus, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, TaskFailureDetails? FailureDetails, IReadOnlyList<HistoryEvent> History);
 
 internal static class ServersEndpoints
 {
@@ -21,6 +25,8 @@ internal static class ServersEndpoints
         });
         api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
             await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(server) : ApiProblems.NotFound($"Server '{id}'"));
+        api.MapGet("/servers/{id}/actions", async (string id, ClaimsPrincipal user, ServerStore servers, DurableTaskClient client, CancellationToken ct) =>
+            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, client, ct)) : ApiProblems.NotFound($"Server '{id}'"));
         api.MapDelete("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
         {
             if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)
@@ -31,6 +37,29 @@ internal static class ServersEndpoints
             await service.DeleteAsync(server.ProjectId, server.ServerId, ct);
             return Results.Accepted($"/api/servers/{server.ServerId}");
         });
+    }
+
+    /// <summary>
+    /// The server's action log, as nova's instance actions: each orchestration that acted on it (boot, deletes) with
+    /// its history, so its owner can see which step failed and why without admin rights.
+    /// </summary>
+    private static async Task<List<ServerAction>> ActionsAsync(ServerRecord server, DurableTaskClient client, CancellationToken ct)
+    {
+        var instances = new List<OrchestrationMetadata>();
+        if (server.BootInstanceId is { } boot && await client.GetInstanceAsync(boot, getInputsAndOutputs: false, ct) is { } booted)
+        {
+            instances.Add(booted);
+        }
+
+        var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = $"delete-{server.ServerId:N}-", PageSize = 100 }, ct);
+        instances.AddRange(deletes.Instances);
+        var actions = new List<ServerAction>();
+        foreach (var instance in instances.OrderBy(i => i.CreatedAt))
+        {
+            actions.Add(new ServerAction(instance.InstanceId, instance.Name, instance.RuntimeStatus, instance.CreatedAt, instance.CompletedAt, instance.FailureDetails, await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)));
+        }
+
+        return actions;
     }
 
     private static async Task<IResult> CreateAsync(CreateServerRequest body, ClaimsPrincipal user, CatalogStore catalog, ServerService service, CancellationToken ct)

@@ -2,12 +2,16 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using Veil.Portal.Accounts;
+using Veil.Shared.Contracts;
 
 namespace Veil.Portal.Api;
 
 /// <summary>The Orchestrations API on behalf of the signed-in account: every call carries a token minted for it.</summary>
 public sealed class VeilApi(HttpClient http, ApiTokens tokens)
 {
+    /// <summary>The API's JSON: web defaults, enums as kebab-case words (read into strings here).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions ApiJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public async Task<IReadOnlyList<ServerView>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ServerView>>(user, "/api/servers", cancellationToken) ?? [];
 
@@ -23,11 +27,12 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         ArgumentNullException.ThrowIfNull(flavor);
         ArgumentNullException.ThrowIfNull(image);
         using var response = await SendAsync(user, HttpMethod.Post, "/api/mem-encryption/resolve", new { flavorExtraSpecs = flavor.ExtraSpecs, imageProperties = image.Properties }, cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            return new PreflightView(null, [], [], body.TryGetProperty("detail", out var detail) ? detail.GetString() : response.ReasonPhrase);
+            return new PreflightView(null, [], [], await ProblemDetailAsync(response, cancellationToken));
         }
+
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
 
         static IReadOnlyList<string> Strings(System.Text.Json.JsonElement e, string name) =>
             e.TryGetProperty(name, out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Array ? a.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
@@ -35,43 +40,129 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     }
 
     /// <summary>Creates the servers; returns null on success, or the API's problem detail.</summary>
-    public async Task<string?> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return null;
-        }
-
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
-        return body.TryGetProperty("detail", out var detail) ? detail.GetString() : response.ReasonPhrase;
-    }
+    public Task<string?> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken);
 
     /// <summary>Approves or rejects a flavor (admins); returns null on success, or the API's problem detail.</summary>
-    public async Task<string?> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default)
+    public Task<string?> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Post, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/{(approve ? "approve" : "reject")}", new { reason }, cancellationToken);
+
+    /// <summary>Proposes a flavor for approval; returns null on success, or the API's problem detail.</summary>
+    public Task<string?> ProposeFlavorAsync(ClaimsPrincipal user, string name, int vCpus, int memoryMiB, int diskGiB, IReadOnlyDictionary<string, string> extraSpecs, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Post, "/api/flavors", new { name, vCpus, memoryMiB, diskGiB, extraSpecs }, cancellationToken);
+
+    /// <summary>Registers an image (admins); returns null on success, or the API's problem detail.</summary>
+    public Task<string?> RegisterImageAsync(ClaimsPrincipal user, string id, string name, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Post, "/api/images", new { id, name, properties }, cancellationToken);
+
+    /// <summary>Asks for a server's deletion; returns null when accepted, or the API's problem detail.</summary>
+    public Task<string?> DeleteServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Delete, $"/api/servers/{serverId}", null, cancellationToken);
+
+    /// <summary>The orchestrations that acted on a server, with their histories.</summary>
+    public async Task<IReadOnlyList<ServerActionView>> GetServerActionsAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<ServerActionView>>(user, $"/api/servers/{serverId}/actions", cancellationToken) ?? [];
+
+    /// <summary>Every host with its report, heartbeat and ASID pools (admins).</summary>
+    public async Task<IReadOnlyList<HostView>> ListHostsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<HostView>>(user, "/api/hosts", cancellationToken, VeilJson.Options) ?? [];
+
+    /// <summary>One page of orchestration instances, newest filters applied by the API.</summary>
+    public async Task<InstancePage> QueryInstancesAsync(ClaimsPrincipal user, InstanceFilter filter, string? continuationToken, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(user, HttpMethod.Post, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/{(approve ? "approve" : "reject")}", new { reason }, cancellationToken);
-        if (response.IsSuccessStatusCode)
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = new List<string> { $"pageSize={filter.PageSize}" };
+        void Add(string key, string? value)
         {
-            return null;
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                query.Add($"{key}={Uri.EscapeDataString(value.Trim())}");
+            }
         }
 
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
-        return body.TryGetProperty("detail", out var detail) ? detail.GetString() : response.ReasonPhrase;
+        Add("status", string.Join(',', filter.Statuses));
+        Add("name", filter.Name);
+        Add("prefix", filter.IdPrefix);
+        Add("from", filter.From?.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+        Add("to", filter.To?.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+        Add("continuationToken", continuationToken);
+        return await GetAsync<InstancePage>(user, "/api/orchestrations?" + string.Join('&', query), cancellationToken) ?? new InstancePage([], null);
     }
+
+    /// <summary>One instance with its input, output and custom status, or null.</summary>
+    public Task<InstanceView?> GetInstanceAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
+        GetAsync<InstanceView>(user, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", cancellationToken);
+
+    /// <summary>An instance's history, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryEventView>> GetHistoryAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<HistoryEventView>>(user, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/history", cancellationToken) ?? [];
+
+    /// <summary>terminate, suspend, resume, rewind or restart an instance; returns null when accepted, or the problem.</summary>
+    public Task<string?> ActOnInstanceAsync(ClaimsPrincipal user, string instanceId, InstanceAction action, string? reason, CancellationToken cancellationToken = default) =>
+        action == InstanceAction.Purge
+            ? ProblemOfAsync(user, HttpMethod.Delete, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", null, cancellationToken)
+            : ProblemOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/{action.ToString().ToLowerInvariant()}", new { reason }, cancellationToken);
+
+    /// <summary>Raises an event with a JSON payload; returns null when accepted, or the problem.</summary>
+    public Task<string?> RaiseEventAsync(ClaimsPrincipal user, string instanceId, string eventName, System.Text.Json.JsonElement payload, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}", payload, cancellationToken);
+
+    /// <summary>Every parked message (admins).</summary>
+    public async Task<IReadOnlyList<ParkedView>> ListParkedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<ParkedView>>(user, "/api/poison", cancellationToken) ?? [];
+
+    /// <summary>Returns a parked message to its queue, or discards it; null on success, or the problem.</summary>
+    public Task<string?> SettleParkedAsync(ClaimsPrincipal user, string parkedId, bool replay, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, replay ? HttpMethod.Post : HttpMethod.Delete, "/api/poison/" + string.Join('/', parkedId.Split('/').Select(Uri.EscapeDataString)), null, cancellationToken);
 
     /// <summary>One server, or null when it does not exist or belongs to another project.</summary>
     public Task<ServerView?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         GetAsync<ServerView>(user, $"/api/servers/{serverId}", cancellationToken);
 
-    private async Task<HttpResponseMessage> SendAsync(ClaimsPrincipal user, HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    private async Task<string?> ProblemOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var response = await SendAsync(user, method, path, body, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        return await ProblemDetailAsync(response, cancellationToken);
+    }
+
+    /// <summary>The problem's detail; a 5xx without one is a failure of the API, not an answer, and throws.</summary>
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(text);
+            if (body.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && body.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } message)
+            {
+                return message;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a problem document; fall through.
+        }
+
+        if ((int)response.StatusCode >= 500)
+        {
+            throw new HttpRequestException($"The Orchestrations API answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+        }
+
+        return $"{(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(user));
         return await http.SendAsync(request, cancellationToken);
     }
 
-    private async Task<T?> GetAsync<T>(ClaimsPrincipal user, string path, CancellationToken cancellationToken)
+    private async Task<T?> GetAsync<T>(ClaimsPrincipal user, string path, CancellationToken cancellationToken, System.Text.Json.JsonSerializerOptions? options = null)
         where T : class
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -83,6 +174,6 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(options ?? ApiJson, cancellationToken);
     }
 }

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Veil.Portal.Api;
+
+namespace Veil.Portal.Components;
+
+/// <summary>
+/// What every Portal page needs: the API on behalf of the signed-in account, and one way to call it so that a
+/// transient failure (API down, timeout) becomes a snackbar the user can act on instead of a dead page.
+/// </summary>
+public abstract class VeilPage : ComponentBase
+{
+    [Inject]
+    protected VeilApi Api { get; set; } = default!;
+
+    [Inject]
+    protected AuthenticationStateProvider Auth { get; set; } = default!;
+
+    [Inject]
+    protected ISnackbar Snackbar { get; set; } = default!;
+
+    /// <summary>Actions wait for the interactive circuit: a click before it would be lost.</summary>
+    protected bool Offline => !RendererInfo.IsInteractive;
+
+    protected async Task<ClaimsPrincipal> UserAsync() => (await Auth.GetAuthenticationStateAsync()).User;
+
+    /// <summary>Runs an API call; on a transient failure says so in a snackbar and returns false.</summary>
+    protected async Task<bool> TryAsync(string what, Func<ClaimsPrincipal, Task> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            await call(await UserAsync());
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            Snackbar.Add($"Could not {what}: {e.Message} Try again in a moment.", Severity.Error);
+            return false;
+        }
+    }
+
+    /// <summary>Shows the outcome of an action the API answered: null is success.</summary>
+    protected void Report(string? problem, string success)
+    {
+        if (problem is null)
+        {
+            Snackbar.Add(success, Severity.Success);
+        }
+        else
+        {
+            Snackbar.Add(problem, Severity.Warning);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Bunit;
+using Veil.Portal.Api;
+using Veil.Portal.Components.Admin;
+using Veil.Portal.History;
+
+namespace Veil.Portal.Tests;
+
+public sealed class HistoryTimelineTests : BunitTest
+{
+    private static readonly DateTime T0 = new(2026, 11, 24, 7, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>A boot whose spawn failed once, was retried, and failed for good.</summary>
+    private static readonly HistoryEventView[] FailedBoot =
+    [
+        new() { Type = "execution-started", Timestamp = T0, Name = "BootServer", Data = "{}" },
+        new() { Type = "task-scheduled", EventId = 0, Timestamp = T0.AddMilliseconds(10), Name = "SelectHosts" },
+        new() { Type = "task-completed", ScheduledId = 0, Timestamp = T0.AddMilliseconds(40), Data = "[\"genoa-snp\"]" },
+        new() { Type = "task-scheduled", EventId = 1, Timestamp = T0.AddMilliseconds(50), Name = "ClaimAsid" },
+        new() { Type = "task-failed", ScheduledId = 1, Timestamp = T0.AddMilliseconds(300), Failure = new("InvalidOperationException", "table busy") },
+        new() { Type = "task-scheduled", EventId = 2, Timestamp = T0.AddMilliseconds(1300), Name = "ClaimAsid", Attempt = 2 },
+        new() { Type = "task-failed", ScheduledId = 2, Timestamp = T0.AddMilliseconds(1550), Failure = new("InvalidOperationException", "No free ASID slot on genoa-snp/SNP") },
+        new() { Type = "timer-created", EventId = 3, Timestamp = T0.AddMilliseconds(1600), FireAt = T0.AddSeconds(30) },
+        new() { Type = "execution-completed", Timestamp = T0.AddMilliseconds(1700), Status = "failed", Failure = new("TaskFailedException", "ClaimAsid failed", InnerFailure: new("InvalidOperationException", "No free ASID slot on genoa-snp/SNP")) },
+    ];
+
+    [Fact]
+    public void Build_PairsEachActivityWithItsAnswer_CountsRetries()
+    {
+        var timeline = HistoryTimeline.Build(FailedBoot);
+
+        var claims = timeline.Where(e => e.Name == "ClaimAsid").ToList();
+        Assert.Equal([1, 2], claims.Select(c => c.Attempt));
+        Assert.All(claims, c => Assert.Equal("failed", c.Outcome));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), claims[1].Duration);
+        Assert.Equal("completed", timeline.Single(e => e.Name == "SelectHosts").Outcome);
+        Assert.Equal("waiting", timeline.Single(e => e.Kind == "timer").Outcome);
+        Assert.Contains("No free ASID slot", timeline[^1].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void View_ShowsWhichStepFailedWhyAndHowLong()
+    {
+        var view = Render<HistoryTimelineView>(p => p.Add(v => v.History, FailedBoot));
+
+        var rows = view.FindAll("tbody tr");
+        var retry = rows.Single(r => r.TextContent.Contains("retry 1", StringComparison.Ordinal));
+        Assert.Contains("ClaimAsid", retry.TextContent, StringComparison.Ordinal);
+        Assert.Contains("250 ms", retry.QuerySelector("[data-testid=entry-duration]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("No free ASID slot on genoa-snp/SNP", retry.QuerySelector("[data-testid=entry-detail]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("[\"genoa-snp\"]", view.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void View_NoHistory_SaysSo()
+    {
+        var view = Render<HistoryTimelineView>(p => p.Add(v => v.History, []));
+
+        Assert.Contains("No history", view.Markup, StringComparison.Ordinal);
+    }
+}

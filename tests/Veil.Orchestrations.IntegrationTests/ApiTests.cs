@@ -155,6 +155,30 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task FlavorCapacity_SaysHowManyHostsFitAndFreeSlots_OrWhyTheImageDoesNotFit()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-cap");
+        var flavor = "snp-" + Guid.NewGuid().ToString("N")[..8];
+        var uefi = "uefi-" + Guid.NewGuid().ToString("N")[..8];
+        var bios = "bios-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/api/images", new { id = uefi, properties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" } });
+        await admin.PostAsJsonAsync("/api/images", new { id = bios, properties = new Dictionary<string, string>() });
+        await admin.PostAsJsonAsync("/api/flavors", new { name = flavor, vCpus = 1, memoryMiB = 1024, diskGiB = 10, extraSpecs = new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev-snp" } });
+
+        var fits = await tenant.GetFromJsonAsync<JsonElement>($"/api/flavors/{flavor}/capacity?imageId={uefi}");
+        var unfit = await tenant.GetFromJsonAsync<JsonElement>($"/api/flavors/{flavor}/capacity?imageId={bios}");
+
+        Assert.Equal("amd-sev-snp", fits.GetProperty("model").GetString());
+        Assert.Equal(1, fits.GetProperty("hosts").GetInt32()); // only the SNP host of the three
+        Assert.True(fits.GetProperty("freeSlots").GetInt32() > 0);
+        Assert.Equal(0, unfit.GetProperty("hosts").GetInt32());
+        Assert.Contains("hw_firmware_stateless", unfit.GetProperty("conflict").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync($"/api/flavors/{flavor}/capacity?imageId=no-such-image")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync("/api/flavors/no-such-flavor/capacity")).StatusCode);
+    }
+
+    [Fact]
     public async Task OrchestrationAdmin_QueryPagesDetailHistory_BadStatusNamed_TenantsForbidden()
     {
         using var admin = stack.Api("ops", "admin");

@@ -36,7 +36,7 @@ public sealed class Azurite
 
         var account = "veiltest";
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = (Ports.Free(), Ports.Free(), Ports.Free());
         // Azurite runs under a small watchdog that stops it when this test process is gone, however it ended
         // (a killed test host runs no exit handlers).
         var arguments = string.Join(' ', new[]
@@ -87,13 +87,6 @@ public sealed class Azurite
         return new Azurite(
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool Listening(int port)

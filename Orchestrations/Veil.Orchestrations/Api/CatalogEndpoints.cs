@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Veil.Orchestrations.Catalog;
 using Veil.Shared.Catalog;
+using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Orchestrations.Api;
 
@@ -9,6 +10,9 @@ public sealed record ProposeFlavorRequest(string? Name, int VCpus, int MemoryMiB
 
 /// <summary>Body of approve/reject: the reason is required to reject.</summary>
 public sealed record FlavorDecisionRequest(string? Reason);
+
+/// <summary>What a flavor (with an image) could get now: hosts that fit, their free slots, or why it cannot boot.</summary>
+public sealed record FlavorCapacity(string Flavor, string? Model, int Hosts, int? FreeSlots, string? Conflict);
 
 /// <summary>Body of <c>POST /api/images</c>.</summary>
 public sealed record RegisterImageRequest(string? Id, string? Name, Dictionary<string, string>? Properties);
@@ -23,6 +27,7 @@ internal static class CatalogEndpoints
             DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct));
         api.MapPost("/flavors/{name}/reject", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
             DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct));
+        api.MapGet("/flavors/{name}/capacity", CapacityAsync);
         api.MapGet("/images", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListImagesAsync(ct)));
         api.MapPost("/images", RegisterImageAsync);
     }
@@ -50,6 +55,47 @@ internal static class CatalogEndpoints
         return await catalog.AddFlavorAsync(flavor, ct)
             ? Results.Created($"/api/flavors/{flavor.Name}", flavor)
             : ApiProblems.Conflict($"Flavor '{flavor.Name}' already exists.");
+    }
+
+    /// <summary>
+    /// How many hosts could take a server of this flavor and image now, and their free ASID slots — placement's own
+    /// answer, so the launch wizard never promises what the scheduler would refuse. Names no host (tenants ask).
+    /// </summary>
+    private static async Task<IResult> CapacityAsync(string name, string? imageId, CatalogStore catalog, Veil.Orchestrations.Hosts.HostRegistry registry, Microsoft.Extensions.Options.IOptions<Veil.Orchestrations.Boot.BootOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (await catalog.GetFlavorAsync(name, ct) is not { } flavor)
+        {
+            return ApiProblems.NotFound($"Flavor '{name}'");
+        }
+
+        IReadOnlyDictionary<string, string> properties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" };
+        if (imageId is not null)
+        {
+            if (await catalog.GetImageAsync(imageId, ct) is not { } image)
+            {
+                return ApiProblems.NotFound($"Image '{imageId}'");
+            }
+
+            properties = image.Properties;
+        }
+
+        MemoryEncryptionResolution request;
+        try
+        {
+            request = MemoryEncryptionResolver.Resolve(flavor.ExtraSpecs, properties, null);
+        }
+        catch (MemoryEncryptionRequestException e)
+        {
+            return Results.Ok(new FlavorCapacity(flavor.Name, null, 0, null, e.Message));
+        }
+
+        var decision = Veil.Shared.Placement.HostPlacement.Select(request, await registry.ListAsync(ct), time.GetUtcNow(), options.Value.HeartbeatWindow, int.MaxValue);
+        return Results.Ok(new FlavorCapacity(
+            flavor.Name,
+            request.Model is { } model ? MemoryEncryptionModels.ToName(model) : null,
+            decision.Candidates.Count,
+            request.Model is null ? null : decision.Candidates.Sum(c => c.Free),
+            null));
     }
 
     private static async Task<IResult> DecideAsync(string name, FlavorStatus decision, string? reason, VeilCaller caller, CatalogStore catalog, TimeProvider time, CancellationToken ct)

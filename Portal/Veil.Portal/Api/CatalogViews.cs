@@ -22,3 +22,6 @@ public sealed record FlavorView(string Name, int VCpus, int MemoryMiB, int DiskG
 
 /// <summary>The preflight's answer: what the request resolves to, or the problem that stops it.</summary>
 public sealed record PreflightView(string? Model, IReadOnlyList<string> RequiredTraits, IReadOnlyList<string> Checks, string? Problem);
+
+/// <summary>What a flavor with an image could get now: hosts that fit, their free ASID slots, or why it cannot boot.</summary>
+public sealed record FlavorCapacityView(string Flavor, string? Model, int Hosts, int? FreeSlots, string? Conflict);

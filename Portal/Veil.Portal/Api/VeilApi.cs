@@ -21,6 +21,10 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public async Task<IReadOnlyList<FlavorView>> ListFlavorsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<FlavorView>>(user, "/api/flavors", cancellationToken) ?? [];
 
+    /// <summary>How many hosts could take the flavor with the image now, and their free slots.</summary>
+    public Task<FlavorCapacityView?> GetCapacityAsync(ClaimsPrincipal user, string flavorName, string imageId, CancellationToken cancellationToken = default) =>
+        GetAsync<FlavorCapacityView>(user, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/capacity?imageId={Uri.EscapeDataString(imageId)}", cancellationToken);
+
     /// <summary>Runs the API's preflight for a flavor's extra specs and an image's properties.</summary>
     public async Task<PreflightView> PreflightAsync(ClaimsPrincipal user, FlavorView flavor, ImageView image, CancellationToken cancellationToken = default)
     {

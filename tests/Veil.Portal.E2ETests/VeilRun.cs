@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Veil.Testing;
+
+namespace Veil.Portal.E2ETests;
+
+/// <summary>
+/// Veil as a new user starts it: `./veil run` (README's first command), here with `--no-build` on the build
+/// `./veil test` made, its own state folder and free ports so it runs beside a developer's own Veil. Parses the
+/// URL, password and API tokens it prints, and opens Debian's Chromium. Ctrl-C (SIGINT) stops it, as a user would.
+/// </summary>
+public sealed partial class VeilRun : IAsyncLifetime
+{
+    private readonly string state = Directory.CreateTempSubdirectory("veil-e2e-").FullName;
+    private readonly StringBuilder output = new();
+    private Process? veil;
+    private IPlaywright? playwright;
+
+    public string PortalUrl { get; private set; } = "";
+
+    public string ApiUrl { get; private set; } = "";
+
+    public string Password { get; private set; } = "";
+
+    public string AdminToken { get; private set; } = "";
+
+    public string AliceToken { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>Where the tests' screenshots go (README shows them).</summary>
+    public static string Screenshots => Path.Combine(RepoPaths.Root, "docs", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "veil"), "run", "--no-build"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        start.Environment["VEIL_STATE"] = state;
+        start.Environment["VEIL_CONFIGURATION"] = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
+        start.Environment["VEIL_PORTAL_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["VEIL_API_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["VEIL_AZURITE_BLOB_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["VEIL_AZURITE_QUEUE_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["VEIL_AZURITE_TABLE_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        veil = Process.Start(start)!;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        veil.OutputDataReceived += (_, e) => Read(e.Data, ready);
+        veil.ErrorDataReceived += (_, e) => Read(e.Data, ready);
+        veil.BeginOutputReadLine();
+        veil.BeginErrorReadLine();
+        var exited = veil.WaitForExitAsync();
+        if (await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3))) != ready.Task)
+        {
+            throw new InvalidOperationException($"./veil run did not come up:\n{Output}\n{Logs()}");
+        }
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>A fresh browser context signed in as the user (the demo accounts' printed password).</summary>
+    public async Task<IPage> SignInAsync(string user)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = PortalUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("input[name=username]", user);
+        await page.FillAsync("input[name=password]", Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        return page;
+    }
+
+    /// <summary>Opens a Portal page and waits for its interactive circuit: clicks before it would be lost.</summary>
+    public static async Task OpenAsync(IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync(path);
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+    }
+
+    /// <summary>The Orchestrations API with one of the printed tokens.</summary>
+    public HttpClient Api(string token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(ApiUrl) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return http;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        if (veil is { HasExited: false })
+        {
+            // Ctrl-C, as a user stops it; the script stops every process it started.
+            Process.Start("kill", ["-INT", veil.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            if (!veil.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                veil.Kill(entireProcessTree: true);
+            }
+        }
+
+        veil?.Dispose();
+        Directory.Delete(state, recursive: true);
+    }
+
+    private void Read(string? line, TaskCompletionSource ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+
+        if (Match(line, PortalLine()) is { } portal)
+        {
+            PortalUrl = portal;
+        }
+        else if (Match(line, ApiLine()) is { } api)
+        {
+            ApiUrl = api;
+        }
+        else if (Match(line, PasswordLine()) is { } password)
+        {
+            Password = password;
+        }
+        else if (Match(line, AdminTokenLine()) is { } admin)
+        {
+            AdminToken = admin;
+        }
+        else if (Match(line, AliceTokenLine()) is { } alice)
+        {
+            AliceToken = alice;
+        }
+        else if (line.StartsWith("Press Ctrl-C", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static string? Match(string line, Regex pattern) => pattern.Match(line) is { Success: true } m ? m.Groups[1].Value : null;
+
+    private string Logs() =>
+        string.Join("\n", Directory.Exists(Path.Combine(state, "logs"))
+            ? Directory.GetFiles(Path.Combine(state, "logs")).Select(f => $"--- {Path.GetFileName(f)}\n{string.Join("\n", File.ReadLines(f).TakeLast(30))}")
+            : []);
+
+    [GeneratedRegex(@"^\s+Portal\s+(http://\S+)")]
+    private static partial Regex PortalLine();
+
+    [GeneratedRegex(@"^\s+Orchestrations\s+(http://\S+)")]
+    private static partial Regex ApiLine();
+
+    [GeneratedRegex(@"password: (\S+)$")]
+    private static partial Regex PasswordLine();
+
+    [GeneratedRegex(@"admin \(project ops\)\s+(\S+)$")]
+    private static partial Regex AdminTokenLine();
+
+    [GeneratedRegex(@"alice \(project demo\)\s+(\S+)$")]
+    private static partial Regex AliceTokenLine();
+}

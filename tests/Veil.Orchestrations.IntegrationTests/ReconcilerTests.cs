@@ -49,4 +49,37 @@ public sealed class ReconcilerTests(LocalVeil stack)
         Assert.DoesNotContain(await ledger.ListAsync(), c => c.ServerId == serverId);
         Assert.Contains(report.Released, r => r.Contains(serverId.ToString(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task BootNeverScheduled_ServerMarkedErrorSayingSo()
+    {
+        var store = stack.Services.GetRequiredService<ServerStore>();
+        var serverId = Guid.NewGuid();
+        await store.SaveAsync(new ServerRecord { ServerId = serverId, ProjectId = "project-r", Name = "lost", FlavorName = "f", BootInstanceId = $"boot-{serverId:N}", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+
+        await stack.Services.GetRequiredService<ClaimReconciler>().ReconcileAsync();
+        var server = await store.GetAsync("project-r", serverId);
+
+        Assert.Equal(ServerStatus.Error, server!.Status);
+        Assert.Contains("was never scheduled", server.Fault, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteNeverScheduled_ScheduledAgain_ServerEndsDeletedAndSlotFree()
+    {
+        var ledger = stack.Services.GetRequiredService<AsidLedger>();
+        var store = stack.Services.GetRequiredService<ServerStore>();
+        var guest = GuestSpecBuilder.Encrypted("amd-sev") with { ServerId = Guid.NewGuid() };
+        await stack.Servers.CreateAsync("project-r", guest);
+        Assert.Equal(ServerStatus.Active, (await stack.SettledAsync("project-r", guest.ServerId)).Status);
+
+        // As if the API died after marking the server DELETING and before scheduling DeleteServer.
+        await store.UpdateAsync("project-r", guest.ServerId, s => s with { Status = ServerStatus.Deleting, Step = "deleting" });
+        var report = await stack.Services.GetRequiredService<ClaimReconciler>().ReconcileAsync();
+        var server = await stack.SettledAsync("project-r", guest.ServerId);
+
+        Assert.Contains(report.Released, r => r.Contains($"server {guest.ServerId}: its delete had not finished", StringComparison.Ordinal));
+        Assert.Equal(ServerStatus.Deleted, server.Status);
+        Assert.DoesNotContain(await ledger.ListAsync(), c => c.ServerId == guest.ServerId);
+    }
 }

@@ -28,14 +28,34 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         var byServer = (await servers.ListAsync(null, cancellationToken)).ToDictionary(s => s.ServerId);
 
         // A boot that ended without finishing its server (terminated by an admin, or failed in the engine) leaves the
-        // server in BUILD: say so on the server, so its slot can be released below.
+        // server in BUILD, and so does an API process that died between recording the server and scheduling its
+        // boot: say so on the server, so its slot (if any) can be released below.
         foreach (var stuck in byServer.Values.Where(s => s.Status == ServerStatus.Build && s.BootInstanceId is not null && now - s.UpdatedAt > options.Value.ReconcileGrace).ToList())
         {
-            if (await client.GetInstanceAsync(stuck.BootInstanceId!, getInputsAndOutputs: false, cancellationToken) is { } boot && boot.RuntimeStatus.IsTerminal())
+            var boot = await client.GetInstanceAsync(stuck.BootInstanceId!, getInputsAndOutputs: false, cancellationToken);
+            var fault = boot switch
             {
-                var fault = $"The boot orchestration {boot.InstanceId} ended {boot.RuntimeStatus.ToString().ToUpperInvariant()} before the server became ACTIVE.";
-                byServer[stuck.ServerId] = await servers.UpdateAsync(stuck.ProjectId, stuck.ServerId, s => s with { Status = ServerStatus.Error, Step = "error", Fault = fault }, cancellationToken) ?? stuck;
+                null => $"The boot orchestration {stuck.BootInstanceId} was never scheduled (the API stopped between recording the server and scheduling its boot).",
+                { } ended when ended.RuntimeStatus.IsTerminal() => $"The boot orchestration {ended.InstanceId} ended {ended.RuntimeStatus.ToString().ToUpperInvariant()} before the server became ACTIVE.",
+                _ => null,
+            };
+            if (fault is not null)
+            {
+                byServer[stuck.ServerId] = await servers.UpdateAsync(stuck.ProjectId, stuck.ServerId, s => s.Status == ServerStatus.Build ? s with { Status = ServerStatus.Error, Step = "error", Fault = fault } : s, cancellationToken) ?? stuck;
                 released.Add($"server {stuck.ServerId}: {fault}");
+            }
+        }
+
+        // A delete whose orchestration was never scheduled, or ended without finishing, is scheduled again: every
+        // step of DeleteServer (destroy, release, mark DELETED) may run twice.
+        foreach (var deleting in byServer.Values.Where(s => s.Status == ServerStatus.Deleting && now - s.UpdatedAt > options.Value.ReconcileGrace).ToList())
+        {
+            var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = $"delete-{deleting.ServerId:N}-", PageSize = 100 }, cancellationToken);
+            if (deletes.Instances.All(i => i.RuntimeStatus.IsTerminal()))
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(deleting.ProjectId, deleting.ServerId),
+                    new StartOrchestrationOptions($"delete-{deleting.ServerId:N}-{now.ToUnixTimeMilliseconds()}"), cancellationToken);
+                released.Add($"server {deleting.ServerId}: its delete had not finished ({deletes.Instances.Count} earlier attempt(s)); scheduled again");
             }
         }
 
@@ -103,8 +123,9 @@ internal sealed class ClaimReconcilerService(ClaimReconciler reconciler, IOption
                         Logs.Reconciled(logger, line);
                     }
                 }
-                catch (RequestFailedException e)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    // Storage away (a restart, a network cut): try again next round; never stop the host for it.
                     Logs.ReconcileFailed(logger, e);
                 }
             }

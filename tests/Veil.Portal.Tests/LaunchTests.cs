@@ -40,4 +40,49 @@ public sealed class LaunchTests : BunitTest
         Assert.Contains("/api/images Bearer", Api.Seen);
     }
 
+    [Fact]
+    public void Next_WithoutName_StaysOnDetailsAndSaysWhy()
+    {
+        var page = Render<LaunchWizard>();
+        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
+
+        page.Find(".mud-stepper-button-next").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Give the server a name.", page.Find("[data-testid=problem]").TextContent.Trim()));
+        Assert.Equal("Details", page.Find(".mud-step.active .mud-step-label-content-title").TextContent);
+    }
+
+    [Fact]
+    public void Next_WithNameButNoImage_StaysOnImage()
+    {
+        var page = Render<LaunchWizard>();
+        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
+        page.Find("input[data-testid=name]").Input("web");
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => Assert.Equal("Image", page.Find(".mud-step.active .mud-step-label-content-title").TextContent));
+
+        page.Find(".mud-stepper-button-next").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("image", page.Find("[data-testid=problem]").TextContent, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("Image", page.Find(".mud-step.active .mud-step-label-content-title").TextContent);
+    }
+
+    [Fact]
+    public void FlavorStep_ShowsHostsAndFreeSlots_DisablesFlavorsTheImageDoesNotFit()
+    {
+        Api.Answers["/api/flavors/snp.small/capacity"] = """{"flavor":"snp.small","model":"amd-sev-snp","hosts":1,"freeSlots":98,"conflict":null}""";
+        Api.Answers["/api/flavors/m1.small/capacity"] = """{"flavor":"m1.small","model":null,"hosts":0,"freeSlots":null,"conflict":"hw_firmware_type 'bios' cannot boot an encrypted guest."}""";
+        var page = Render<LaunchWizard>();
+        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
+        page.Find("input[data-testid=name]").Input("web");
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => page.Find("input[type=radio]"));
+        page.Find("input[type=radio]").Click();
+
+        page.Find(".mud-stepper-button-next").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("1 host(s) can take it, 98 free ASID slot(s)", page.Find("[data-testid='capacity-snp.small']").TextContent.Trim()));
+        Assert.StartsWith("Does not fit this image: hw_firmware_type", page.Find("[data-testid='capacity-m1.small']").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains("/api/flavors/snp.small/capacity Bearer", Api.Seen);
+    }
 }

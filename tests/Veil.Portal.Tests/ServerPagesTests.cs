@@ -19,7 +19,7 @@ public sealed class ServerPagesTests : BunitTest
 
         page.WaitForAssertion(() => Assert.Contains("web-1", page.Markup, StringComparison.Ordinal));
         Assert.Contains("ACTIVE", page.Markup, StringComparison.Ordinal);
-        Assert.Contains("amd-sev-snp", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(["SEV-SNP", "SEV-ES"], page.FindAll("[data-testid=model-badge]").Select(b => b.TextContent.Trim()));
         Assert.Contains("genoa-snp", page.Markup, StringComparison.Ordinal);
         Assert.Contains("No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES.", page.Markup, StringComparison.Ordinal);
         Assert.Contains($"/servers/{Id}", page.Markup, StringComparison.Ordinal);

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Bunit;
+using Veil.Portal.Api;
+using Veil.Portal.Components.Pages.Admin;
+using Veil.Shared.Contracts;
+using Veil.Shared.Hosts;
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.Portal.Tests;
+
+public sealed class AdminHostsTests : BunitTest
+{
+    public AdminHostsTests() => SignInAdmin();
+
+    [Fact]
+    public void Hosts_ChipsFromTraits_StaleHeartbeatWarned_ChecklistCounted()
+    {
+        var snp = new ResourceProvider("genoa_amd_sev_snp", "genoa", [Traits.AmdSevSnp], new Dictionary<string, Inventory> { [ResourceClasses.MemEncryptionContext] = new(99) }, MemoryEncryptionModel.AmdSevSnp, new AsidRange(1, 99));
+        var root = new ResourceProvider("genoa", null, [Traits.AmdSev], new Dictionary<string, Inventory>(), null, null);
+        ChecklistItem[] checklist =
+        [
+            new("bios.snp", "SNP enabled in the BIOS", ChecklistStatus.Met, "sev_snp in cpuinfo", null, [MemoryEncryptionModel.AmdSevSnp]),
+            new("qemu.snp", "QEMU 9.1 or newer", ChecklistStatus.NotMet, "QEMU 8.2", "Install QEMU 9.1", [MemoryEncryptionModel.AmdSevSnp]),
+        ];
+        var report = new HostReport("genoa", HostStatus.Ready, new HostCapabilities("genoa", [MemoryEncryptionModel.AmdSevSnp], [root, snp], checklist, [], true, 51, 1),
+            new HostVersions("11.3.0", "9.2.1", "6.14"), "test:///genoa.xml", true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        HostView[] hosts = [new("genoa", report, DateTimeOffset.UtcNow.AddMinutes(-5), true, [new PoolUsage("genoa_amd_sev_snp", "amd-sev-snp", 99, 95, [.. Enumerable.Range(1, 95)])])];
+        Api.Answers["/api/hosts"] = JsonSerializer.Serialize(hosts, VeilJson.Options);
+
+        var page = Render<Hosts>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=host-genoa]"));
+        Assert.Equal("true", page.Find("[data-testid=chip-genoa-SNP]").GetAttribute("data-on"));
+        Assert.Equal("true", page.Find("[data-testid=chip-genoa-SEV]").GetAttribute("data-on"));
+        Assert.Equal("false", page.Find("[data-testid=chip-genoa-SEV-ES]").GetAttribute("data-on"));
+        Assert.Contains("No heartbeat since", page.Find("[data-testid=stale-genoa]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Operator checklist (1 of 2 met)", page.Markup, StringComparison.Ordinal);
+        Assert.NotNull(page.Find("[data-testid=headroom-genoa_amd_sev_snp]"));
+    }
+}

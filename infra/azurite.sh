@@ -25,8 +25,9 @@ case "${1:-}" in
     for p in "$blob" "$queue" "$table"; do
       if port_open "$p"; then echo "azurite: port $p on 127.0.0.1 is taken by another process" >&2; exit 1; fi
     done
-    # --skipApiVersionCheck: the Azure SDK may speak a newer service version than this Azurite knows.
-    nohup "$here/node_modules/.bin/azurite" --silent --loose --skipApiVersionCheck --disableProductStyleUrl \
+    # --skipApiVersionCheck: the Azure SDK may speak a newer service version than this Azurite knows;
+    # --disableTelemetry: Azurite would otherwise try to send usage data out of a loopback-only machine.
+    nohup "$here/node_modules/.bin/azurite" --silent --loose --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry \
       --location "$data" \
       --blobHost 127.0.0.1 --blobPort "$blob" \
       --queueHost 127.0.0.1 --queuePort "$queue" \

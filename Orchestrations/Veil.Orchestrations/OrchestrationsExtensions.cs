@@ -26,7 +26,8 @@ public static class OrchestrationsExtensions
             .AddActivity<ReleaseAsid>()
             .AddActivity<SendHostCommand>()
             .AddActivity<RecordServer>()
-            .AddActivity<ReadServer>());
+            .AddActivity<ReadServer>()
+            .AddActivity<BootSettled>());
         services.AddSingleton<AsidLedger>();
         services.AddSingleton<HostRegistry>();
         services.AddSingleton<ServerStore>();

@@ -41,7 +41,7 @@ public sealed class Azurite
         // (a killed test host runs no exit handlers).
         var arguments = string.Join(' ', new[]
         {
-            "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--inMemoryPersistence",
+            "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--inMemoryPersistence",
             "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),

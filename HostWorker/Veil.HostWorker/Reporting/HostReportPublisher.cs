@@ -46,7 +46,7 @@ internal sealed class HostReportPublisher(
                     await writer.HeartbeatAsync(settings.HostName, now, stoppingToken);
                     await writer.PublishDomainsAsync(new HostDomains(settings.HostName, now, hypervisor.ListDomains()), stoppingToken);
                 }
-                catch (Exception e) when (e is RequestFailedException or LibvirtException or IOException)
+                catch (Exception e) when (e is LibvirtException or IOException || Veil.Storage.StorageErrors.IsStorageFailure(e))
                 {
                     Logs.ReportFailed(logger, e, settings.HostName);
                 }

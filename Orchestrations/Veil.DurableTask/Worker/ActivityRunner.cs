@@ -67,7 +67,7 @@ internal sealed partial class ActivityRunner : IDisposable
                 {
                     await ExecuteAsync(item, stoppingToken);
                 }
-                catch (Exception e) when (e is RequestFailedException or IOException)
+                catch (Exception e) when (e is IOException || Veil.Storage.StorageErrors.IsStorageFailure(e))
                 {
                     // Its result could not be delivered: the work item (or, for a local one, recovery) runs it again.
                     LogDeliveryFailed(logger, e, item.Scheduled.Name ?? "", item.InstanceId);
@@ -175,7 +175,7 @@ internal sealed partial class ActivityRunner : IDisposable
             {
                 break;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
             {
                 LogReceiveFailed(logger, e);
                 await Task.Delay(w.Options.MaxPollingInterval, w.Time, CancellationToken.None);

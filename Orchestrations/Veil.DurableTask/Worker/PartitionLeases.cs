@@ -53,7 +53,7 @@ internal sealed partial class PartitionLeases(WorkerServices w, string workerId,
             {
                 await BalanceAsync(stoppingToken);
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
             {
                 LogLeaseRoundFailed(logger, e);
             }

@@ -74,7 +74,7 @@ internal sealed partial class PartitionProcessor : IDisposable
                 await w.Sender.SendToInstancesAsync([message], at > now ? TimeSpan.FromSeconds(Math.Ceiling((at - now).TotalSeconds)) : null);
             }
         }
-        catch (Azure.RequestFailedException e)
+        catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
         {
             LogHandOverFailed(logger, e, Partition);
         }
@@ -182,7 +182,7 @@ internal sealed partial class PartitionProcessor : IDisposable
             {
                 break;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
             {
                 LogReceiveFailed(logger, e, Partition);
                 await Task.Delay(w.Options.MaxPollingInterval, w.Time, CancellationToken.None);
@@ -310,7 +310,7 @@ internal sealed partial class PartitionProcessor : IDisposable
                 LogConflict(logger, slot.InstanceId, attempt);
                 slot.History = null;
             }
-            catch (Exception e) when (e is RequestFailedException or HistoryConflictException or IOException)
+            catch (Exception e) when (e is HistoryConflictException or IOException || Veil.Storage.StorageErrors.IsStorageFailure(e))
             {
                 LogEpisodeFailed(logger, e, slot.InstanceId);
                 slot.History = null;

@@ -37,3 +37,26 @@ internal sealed class BadRequestBodyHandler(IProblemDetailsService problems) : I
         });
     }
 }
+
+/// <summary>
+/// Storage away (restarting, unreachable, throttling): 503 with Retry-After and a problem that says so, rather than
+/// a bare 500. Nothing was lost; the caller should try again.
+/// </summary>
+internal sealed class StorageUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!Veil.Storage.StorageErrors.IsUnavailable(exception))
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails { Status = 503, Title = "Storage unavailable", Detail = "Veil's storage did not answer. Try again in a few seconds." },
+        });
+    }
+}

@@ -51,7 +51,7 @@ internal static class ServersEndpoints
             instances.Add(booted);
         }
 
-        var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = $"delete-{server.ServerId:N}-", PageSize = 100 }, ct);
+        var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = Veil.Orchestrations.Boot.DeleteServer.InstanceIdPrefix(server.ServerId), PageSize = 100 }, ct);
         instances.AddRange(deletes.Instances);
         var actions = new List<ServerAction>();
         foreach (var instance in instances.OrderBy(i => i.CreatedAt))

@@ -43,6 +43,12 @@ public sealed record ServerUpdate(string ProjectId, Guid ServerId)
     public string? Placement { get; init; }
 
     public bool ClearPlacement { get; init; }
+
+    /// <summary>
+    /// Written by <see cref="DeleteServer"/>. Once a server is DELETING only its delete changes its status: a boot
+    /// still running records where it got to (host, slot), not ACTIVE or ERROR.
+    /// </summary>
+    public bool ByDelete { get; init; }
 }
 
 /// <summary>The event name under which a host's outcome reaches the orchestration that sent the command.</summary>

@@ -20,6 +20,9 @@ public sealed class BootOptions
     /// <summary>Claims younger than this are left alone (their boot may still be running). Default 5 min.</summary>
     public TimeSpan ReconcileGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a delete waits for a running boot of the same server to end before it goes ahead anyway (15 min).</summary>
+    public TimeSpan BootSettleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The queue hosts report outcomes on. Default <c>host-events</c>.</summary>
     public string HostEventsQueue { get; set; } = Shared.Contracts.HostQueues.Events;
 }

@@ -13,6 +13,9 @@ namespace Veil.Orchestrations.Boot;
 /// </summary>
 public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions> options) : TaskOrchestrator<BootServerInput, ServerStatus>
 {
+    /// <summary>A server's boot has one instance id, so it is scheduled once and can be found from the server.</summary>
+    public static string InstanceIdFor(Guid serverId) => $"boot-{serverId:N}";
+
     public override async Task<ServerStatus> RunAsync(TaskOrchestrationContext context, BootServerInput input)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -6,14 +6,28 @@ using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Boot;
 
-/// <summary>Destroys the server's domain on its host (if it has one), releases its ASID slot and marks it DELETED.</summary>
+/// <summary>
+/// Waits for the server's boot to settle (a delete during BUILD must not race it: the boot may still claim a slot
+/// and spawn), then destroys the domain on its host (if it has one), releases its ASID slot and marks it DELETED.
+/// </summary>
 public sealed class DeleteServer(Microsoft.Extensions.Options.IOptions<BootOptions> options) : TaskOrchestrator<DeleteServerInput, ServerStatus>
 {
+    /// <summary>Every delete of a server has its own instance id under <see cref="InstanceIdPrefix"/>.</summary>
+    public static string InstanceIdFor(Guid serverId, DateTimeOffset at) => $"{InstanceIdPrefix(serverId)}{at.ToUnixTimeMilliseconds()}";
+
+    public static string InstanceIdPrefix(Guid serverId) => $"delete-{serverId:N}-";
+
     public override async Task<ServerStatus> RunAsync(TaskOrchestrationContext context, DeleteServerInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleting, Step = "deleting" });
+        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleting, Step = "deleting", ByDelete = true });
+        var giveUp = context.CurrentUtcDateTime + options.Value.BootSettleTimeout;
+        while (!await context.CallActivityAsync<bool>(nameof(BootSettled), input) && context.CurrentUtcDateTime < giveUp)
+        {
+            await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(1), CancellationToken.None);
+        }
+
         var server = await context.CallActivityAsync<ServerRecord?>(nameof(ReadServer), input);
         if (server?.HostName is { } host)
         {
@@ -23,7 +37,7 @@ public sealed class DeleteServer(Microsoft.Extensions.Options.IOptions<BootOptio
             if (outcome is not { Outcome: HostCommandOutcome.Succeeded })
             {
                 var why = outcome is null ? "no answer" : $"{outcome.Failure?.Code}: {outcome.Failure?.Message}";
-                await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Error, Step = "error", Fault = $"Deleting failed on {host}: {why}" });
+                await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Error, Step = "error", Fault = $"Deleting failed on {host}: {why}", ByDelete = true });
                 return ServerStatus.Error;
             }
         }
@@ -33,7 +47,7 @@ public sealed class DeleteServer(Microsoft.Extensions.Options.IOptions<BootOptio
             await context.CallActivityAsync<int>(nameof(ReleaseAsid), new AsidClaim(server.HostName ?? "", provider, slot, input.ServerId));
         }
 
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleted, Step = "deleted", ClearPlacement = true });
+        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleted, Step = "deleted", ClearPlacement = true, ByDelete = true });
         return ServerStatus.Deleted;
     }
 }
@@ -45,5 +59,16 @@ public sealed class ReadServer(ServerStore servers) : TaskActivity<DeleteServerI
     {
         ArgumentNullException.ThrowIfNull(input);
         return servers.GetAsync(input.ProjectId, input.ServerId, context.CancellationToken);
+    }
+}
+
+/// <summary>Whether the server's boot orchestration has ended (or never existed): a delete may then proceed.</summary>
+public sealed class BootSettled(Veil.DurableTask.DurableTaskClient client) : TaskActivity<DeleteServerInput, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, DeleteServerInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var boot = await client.GetInstanceAsync(BootServer.InstanceIdFor(input.ServerId), getInputsAndOutputs: false, context.CancellationToken);
+        return boot is null || boot.RuntimeStatus.IsTerminal();
     }
 }

@@ -50,11 +50,11 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         // step of DeleteServer (destroy, release, mark DELETED) may run twice.
         foreach (var deleting in byServer.Values.Where(s => s.Status == ServerStatus.Deleting && now - s.UpdatedAt > options.Value.ReconcileGrace).ToList())
         {
-            var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = $"delete-{deleting.ServerId:N}-", PageSize = 100 }, cancellationToken);
+            var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = DeleteServer.InstanceIdPrefix(deleting.ServerId), PageSize = 100 }, cancellationToken);
             if (deletes.Instances.All(i => i.RuntimeStatus.IsTerminal()))
             {
                 await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(deleting.ProjectId, deleting.ServerId),
-                    new StartOrchestrationOptions($"delete-{deleting.ServerId:N}-{now.ToUnixTimeMilliseconds()}"), cancellationToken);
+                    new StartOrchestrationOptions(DeleteServer.InstanceIdFor(deleting.ServerId, now)), cancellationToken);
                 released.Add($"server {deleting.ServerId}: its delete had not finished ({deletes.Instances.Count} earlier attempt(s)); scheduled again");
             }
         }

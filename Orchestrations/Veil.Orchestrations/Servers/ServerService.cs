@@ -14,7 +14,7 @@ public sealed class ServerService(ServerStore servers, DurableTaskClient client,
         ArgumentNullException.ThrowIfNull(guest);
         var resolution = MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null);
         var now = time.GetUtcNow();
-        var instanceId = $"boot-{guest.ServerId:N}";
+        var instanceId = BootServer.InstanceIdFor(guest.ServerId);
         var record = new ServerRecord
         {
             ServerId = guest.ServerId,
@@ -45,7 +45,7 @@ public sealed class ServerService(ServerStore servers, DurableTaskClient client,
         await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(DeleteServer),
             new DeleteServerInput(projectId, serverId),
-            new StartOrchestrationOptions($"delete-{serverId:N}-{time.GetUtcNow().ToUnixTimeMilliseconds()}"),
+            new StartOrchestrationOptions(DeleteServer.InstanceIdFor(serverId, time.GetUtcNow())),
             cancellationToken);
         return true;
     }

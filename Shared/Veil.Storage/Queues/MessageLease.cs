@@ -60,7 +60,7 @@ internal sealed class MessageLease(QueueClient queue, QueueMessage message, Time
         catch (OperationCanceledException)
         {
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
         {
             // The message was taken by another worker (its visibility lapsed); our handler's result still stands,
             // but the delete will fail and the other worker's idempotent run decides.

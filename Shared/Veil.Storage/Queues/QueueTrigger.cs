@@ -51,7 +51,7 @@ public sealed class QueueTrigger(
                 {
                     messages = (await queue.ReceiveMessagesAsync(free, options.VisibilityTimeout, stoppingToken)).Value;
                 }
-                catch (RequestFailedException e)
+                catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
                 {
                     slots.Release(free);
                     Logs.ReceiveFailed(logger, queueName, e.Message);
@@ -174,7 +174,7 @@ public sealed class QueueTrigger(
             await lease.DeleteAsync();
             Logs.MessageParked(logger, queueName, context.MessageId, entry.Id, reason);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
         {
             Logs.ParkFailed(logger, queueName, context.MessageId, e.Message);
         }

@@ -11,8 +11,8 @@ public sealed class RecordServer(ServerStore servers) : TaskActivity<ServerUpdat
         ArgumentNullException.ThrowIfNull(input);
         var updated = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s with
         {
-            Status = input.Status ?? s.Status,
-            Step = input.Step ?? s.Step,
+            Status = BeingDeleted(s) && !input.ByDelete ? s.Status : input.Status ?? s.Status,
+            Step = BeingDeleted(s) && !input.ByDelete ? s.Step : input.Step ?? s.Step,
             HostName = input.ClearPlacement ? null : input.HostName ?? s.HostName,
             ProviderName = input.ClearPlacement ? null : input.ProviderName ?? s.ProviderName,
             AsidSlot = input.ClearPlacement ? null : input.AsidSlot ?? s.AsidSlot,
@@ -22,4 +22,6 @@ public sealed class RecordServer(ServerStore servers) : TaskActivity<ServerUpdat
         }, context.CancellationToken);
         return updated is not null;
     }
+
+    private static bool BeingDeleted(ServerRecord server) => server.Status is ServerStatus.Deleting or ServerStatus.Deleted;
 }

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Veil.Testing;
+
+namespace Veil.Chaos.Processes;
+
+/// <summary>
+/// Veil as separate processes, configured as `./veil run` configures them: Azurite with on-disk persistence
+/// (behind <see cref="StorageProxy"/>), two Orchestrations processes sharing the work, the three simulated hosts,
+/// and the Portal. Timings are shortened (leases, visibility, reconciliation) so a crash is recovered from within
+/// seconds rather than minutes; the mechanisms are the production ones.
+/// </summary>
+public sealed class VeilProcesses : IAsyncDisposable
+{
+    public static readonly string[] HostNames = ["genoa-snp", "rome-sev", "intel-none"];
+
+    private readonly string state = Directory.CreateTempSubdirectory("veil-chaos-").FullName;
+    private readonly string accountKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly int[] storagePorts = [Ports.Free(), Ports.Free(), Ports.Free()];
+    private readonly int[] azuritePorts = [Ports.Free(), Ports.Free(), Ports.Free()];
+    private readonly StorageProxy proxy;
+
+    public VeilProcesses()
+    {
+        SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        Password = "Chaos-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)) + "-1a";
+        proxy = new StorageProxy([(storagePorts[0], azuritePorts[0]), (storagePorts[1], azuritePorts[1]), (storagePorts[2], azuritePorts[2])]);
+        Directory.CreateDirectory(Path.Combine(state, "logs"));
+        Azurite = new ManagedProcess("azurite", () =>
+        {
+            var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "infra", "node_modules", ".bin", "azurite"),
+            [
+                "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--location", Path.Combine(state, "azurite"),
+                "--blobHost", "127.0.0.1", "--blobPort", Text(azuritePorts[0]), "--queueHost", "127.0.0.1", "--queuePort", Text(azuritePorts[1]),
+                "--tableHost", "127.0.0.1", "--tablePort", Text(azuritePorts[2]),
+            ]);
+            start.Environment["AZURITE_ACCOUNTS"] = $"veil:{accountKey}";
+            return start;
+        }, Log("azurite"));
+        ApiPorts = [Ports.Free(), Ports.Free()];
+        Orchestrations = [.. ApiPorts.Select((port, i) => Dotnet($"orchestrations-{(char)('a' + i)}", "Orchestrations/Veil.Orchestrations", "Veil.Orchestrations.dll",
+        [
+            "--urls", $"http://127.0.0.1:{port}", $"--Auth:SigningKey={SigningKey}",
+            "--Boot:ReconcileInterval=00:00:05", "--Boot:ReconcileGrace=00:00:15", "--Boot:HostResultTimeout=00:00:30", "--Boot:HeartbeatWindow=00:00:20",
+            "--DurableTask:LeaseDuration=00:00:15", "--DurableTask:MessageVisibilityTimeout=00:00:15",
+        ]))];
+        HostWorkers = [.. HostNames.Select(host => Dotnet($"hostworker-{host}", "HostWorker/Veil.HostWorker", "Veil.HostWorker.dll",
+        [
+            $"--HostWorker:HostName={host}", $"--HostWorker:FixtureRoot={RepoPaths.HostFixture(host)}", $"--HostWorker:StateDirectory={Path.Combine(state, "hosts", host)}",
+            "--HostWorker:HeartbeatInterval=00:00:02", "--HostWorker:Commands:VisibilityTimeout=00:00:10",
+        ]))];
+        PortalPort = Ports.Free();
+        Portal = Dotnet("portal", "Portal/Veil.Portal", "Veil.Portal.dll",
+        [
+            "--urls", $"http://127.0.0.1:{PortalPort}", $"--Auth:SigningKey={SigningKey}", $"--Portal:SeedPassword={Password}",
+            $"--Portal:ApiBaseUrl=http://127.0.0.1:{ApiPorts[0]}", $"--Portal:Database={Path.Combine(state, "portal.db")}",
+        ]);
+    }
+
+    public string SigningKey { get; }
+
+    public string Password { get; }
+
+    public int[] ApiPorts { get; }
+
+    public int PortalPort { get; }
+
+    public ManagedProcess Azurite { get; }
+
+    public IReadOnlyList<ManagedProcess> Orchestrations { get; }
+
+    public IReadOnlyList<ManagedProcess> HostWorkers { get; }
+
+    public ManagedProcess Portal { get; }
+
+    public IEnumerable<ManagedProcess> All => [Azurite, .. Orchestrations, .. HostWorkers, Portal];
+
+    public string LogFolder => Path.Combine(state, "logs");
+
+    /// <summary>How Veil's processes reach storage (through the proxy).</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=veil;AccountKey={accountKey};BlobEndpoint=http://127.0.0.1:{storagePorts[0]}/veil;" +
+        $"QueueEndpoint=http://127.0.0.1:{storagePorts[1]}/veil;TableEndpoint=http://127.0.0.1:{storagePorts[2]}/veil;";
+
+    /// <summary>The build the processes run from: the configuration this tool was built in.</summary>
+    private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    public async Task StartAsync()
+    {
+        Azurite.Start();
+        await WaitForPortsAsync(azuritePorts, TimeSpan.FromSeconds(30));
+        proxy.Start();
+        foreach (var orchestrations in Orchestrations)
+        {
+            orchestrations.Start();
+        }
+
+        await Task.WhenAll(ApiPorts.Select((p, i) => WaitForHealthAsync(p, Orchestrations[i], TimeSpan.FromSeconds(60))));
+        foreach (var host in HostWorkers)
+        {
+            host.Start();
+        }
+
+        Portal.Start();
+        await WaitForHealthAsync(PortalPort, Portal, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Kills one process with SIGKILL and starts it again after a pause.</summary>
+    public async Task CrashAsync(ManagedProcess victim, TimeSpan down)
+    {
+        ArgumentNullException.ThrowIfNull(victim);
+        if (victim == Azurite)
+        {
+            proxy.Cut();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(6)); // Azurite saves what it acknowledged every 5 s
+                await Azurite.KillAsync();
+                await Task.Delay(down);
+            }
+            finally
+            {
+                if (!Azurite.Running)
+                {
+                    Azurite.Start();
+                }
+
+                await WaitForPortsAsync(azuritePorts, TimeSpan.FromSeconds(60));
+                proxy.Start();
+            }
+
+            return;
+        }
+
+        await victim.KillAsync();
+        await Task.Delay(down);
+        victim.Start();
+    }
+
+    /// <summary>A bearer token for the API, minted by the Orchestrations tool as `./veil run` does.</summary>
+    public async Task<string> TokenAsync(string subject, string project, string role)
+    {
+        var start = new ProcessStartInfo("dotnet", [BinaryOf("Orchestrations/Veil.Orchestrations", "Veil.Orchestrations.dll"), "token", subject, project, role, $"--Auth:SigningKey={SigningKey}"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var token = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? token : throw new InvalidOperationException($"token exited {process.ExitCode}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in All.Reverse())
+        {
+            process.Dispose();
+        }
+
+        proxy.Dispose();
+        await Task.Delay(200);
+        if (Environment.GetEnvironmentVariable("VEIL_CHAOS_KEEP") is null)
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static string BinaryOf(string project, string dll) => Path.Combine(RepoPaths.Root, project, "bin", Configuration, "net10.0", dll);
+
+    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private ManagedProcess Dotnet(string name, string project, string dll, string[] args) => new(name, () =>
+    {
+        var start = new ProcessStartInfo("dotnet", [BinaryOf(project, dll), .. args]) { WorkingDirectory = Path.Combine(RepoPaths.Root, project) };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["Storage__ConnectionString"] = ConnectionString;
+        return start;
+    }, Log(name));
+
+    private string Log(string name) => Path.Combine(state, "logs", name + ".log");
+
+    private static async Task WaitForPortsAsync(IEnumerable<int> ports, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync("127.0.0.1", port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+    }
+
+    private static async Task WaitForHealthAsync(int port, ManagedProcess process, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{process.Name} was not healthy on port {port} within {timeout.TotalSeconds} s; its log ends:\n{string.Join("\n", File.ReadLines(process.LogPath).TakeLast(15))}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

@@ -4,7 +4,7 @@ using Veil.Chaos.Runs;
 namespace Veil.Chaos;
 
 /// <summary>
-/// <c>chaos [--long] [--boots N] [--tenants N] [--interval SECONDS] [--seed N]</c>: the chaos run; exit 1 when an
+/// <c>chaos [--extended] [--boots N] [--tenants N] [--interval SECONDS] [--seed N]</c>: the chaos run; exit 1 when an
 /// invariant is violated. <c>load [--levels 1,2,4,8,16] [--boots-per-tenant N]</c>: the load run.
 /// </summary>
 public static class ChaosProgram
@@ -17,7 +17,7 @@ public static class ChaosProgram
         switch (args.FirstOrDefault())
         {
             case "chaos":
-                var defaults = args.Contains("--long") ? ChaosOptions.Extended : ChaosOptions.Bounded;
+                var defaults = args.Contains("--extended") ? ChaosOptions.Extended : ChaosOptions.Bounded;
                 var options = new ChaosOptions(
                     Number("--boots", defaults.Boots),
                     Number("--tenants", defaults.Tenants),
@@ -33,7 +33,7 @@ public static class ChaosProgram
                 Console.WriteLine(LoadRun.Saturation(rows));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Veil.Chaos chaos [--long] [--boots N] [--tenants N] [--interval S] [--seed N] | load [--levels 1,2,4] [--boots-per-tenant N]");
+                Console.Error.WriteLine("usage: Veil.Chaos chaos [--extended] [--boots N] [--tenants N] [--interval S] [--seed N] | load [--levels 1,2,4] [--boots-per-tenant N]");
                 return 2;
         }
     }

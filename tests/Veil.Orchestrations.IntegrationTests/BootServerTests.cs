@@ -110,4 +110,31 @@ public sealed class BootServerTests(LocalVeil stack)
         Assert.DoesNotContain(await ledger.ListAsync(), c => c.ServerId == guest.ServerId);
         Assert.False(await stack.Servers.DeleteAsync("project-b", guest.ServerId));
     }
+
+    [Fact]
+    public async Task DeleteWhileBuilding_WaitsForTheBoot_EndsDeletedWithNoSlotAndNoDomain()
+    {
+        var guest = Guest("amd-sev-snp");
+        await stack.Servers.CreateAsync(Project, guest);
+
+        // At once, as a tenant who changed their mind: the boot is still scheduling or claiming.
+        Assert.True(await stack.Servers.DeleteAsync(Project, guest.ServerId));
+        var settled = await stack.SettledAsync(Project, guest.ServerId);
+        var deletedAt = DateTimeOffset.UtcNow;
+
+        Assert.Equal(ServerStatus.Deleted, settled.Status);
+        Assert.Null(settled.HostName);
+        Assert.DoesNotContain(await stack.Services.GetRequiredService<AsidLedger>().ListAsync(), c => c.ServerId == guest.ServerId);
+        var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
+        var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.HostsContainer)).GetBlobClient($"{stack.Genoa}/domains.json");
+        Veil.Shared.Contracts.HostDomains domains;
+        do
+        {
+            await Task.Delay(200);
+            domains = (await blob.DownloadContentAsync()).Value.Content.ToObjectFromJson<Veil.Shared.Contracts.HostDomains>(Veil.Shared.Contracts.VeilJson.Options)!;
+        }
+        while (domains.At <= deletedAt);
+        Assert.DoesNotContain(domains.Domains, d => d.ServerId == guest.ServerId);
+        Assert.Equal(ServerStatus.Deleted, (await stack.Store.GetAsync(Project, guest.ServerId))!.Status); // the boot did not come back to life
+    }
 }

@@ -27,9 +27,9 @@ public static class ChaosProgram
                 Console.WriteLine(report.Print());
                 return report.Holds ? 0 : 1;
             case "load":
-                var levels = (Option("--levels") ?? "1,2,4,8,16,32").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+                var levels = (Option("--levels") ?? "1,2,4,8,16,32,64,128").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
                 Console.WriteLine(LoadRun.Header);
-                var rows = await LoadRun.RunAsync(levels, Number("--boots-per-tenant", 4), Console.Out);
+                var rows = await LoadRun.RunAsync(levels, Number("--boots-per-tenant", 6), Console.Out);
                 Console.WriteLine(LoadRun.Saturation(rows));
                 return 0;
             default:

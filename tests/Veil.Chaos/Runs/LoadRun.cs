@@ -29,8 +29,9 @@ public static class LoadRun
             tenants.Add(new VeilClient(stack.ApiPorts, await stack.TokenAsync($"load-{t}", $"load-{t}", "tenant")));
         }
 
-        // Warm-up: JIT, table creation, partition leases.
-        await new BootDriver(tenants[0], Catalog.Image).RunAsync("warm-up", Catalog.Flavors[0], DeleteWhen.AfterBoot, cancellationToken);
+        // Warm-up: JIT in every process, table creation, partition leases settled between the two API processes.
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            new BootDriver(tenants[i % tenants.Count], Catalog.Image).RunAsync($"warm-up-{i}", Catalog.Flavors[i % Catalog.Flavors.Length], DeleteWhen.AfterBoot, cancellationToken)));
         var results = new List<LoadLevel>();
         foreach (var level in levels)
         {

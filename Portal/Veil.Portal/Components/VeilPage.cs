@@ -24,6 +24,9 @@ public abstract class VeilPage : ComponentBase
     /// <summary>Actions wait for the interactive circuit: a click before it would be lost.</summary>
     protected bool Offline => !RendererInfo.IsInteractive;
 
+    /// <summary>Why the last call failed for want of the API (shown on the page as well as in a snackbar), or null.</summary>
+    protected string? Unreachable { get; private set; }
+
     protected async Task<ClaimsPrincipal> UserAsync() => (await Auth.GetAuthenticationStateAsync()).User;
 
     /// <summary>Runs an API call; on a transient failure says so in a snackbar and returns false.</summary>
@@ -33,10 +36,12 @@ public abstract class VeilPage : ComponentBase
         try
         {
             await call(await UserAsync());
+            Unreachable = null;
             return true;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
+            Unreachable = $"The Veil API could not be reached: {e.Message}";
             Snackbar.Add($"Could not {what}: {e.Message} Try again in a moment.", Severity.Error);
             return false;
         }

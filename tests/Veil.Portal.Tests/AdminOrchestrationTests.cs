@@ -1,0 +1,60 @@
+using Bunit;
+using Veil.Portal.Components.Pages.Admin;
+
+namespace Veil.Portal.Tests;
+
+public sealed class AdminOrchestrationTests : BunitTest
+{
+    private const string Id = "boot-0b5e3f0c3a1d4c4e9a578d3b2f7c6e01";
+
+    public AdminOrchestrationTests()
+    {
+        SignInAdmin();
+        Api.Answers[$"/api/orchestrations/{Id}/history"] = """
+            [{"type":"execution-started","timestamp":"2026-11-24T07:00:00Z","name":"BootServer"},
+             {"type":"task-scheduled","eventId":0,"timestamp":"2026-11-24T07:00:00.100Z","name":"SelectHosts"},
+             {"type":"task-failed","scheduledId":0,"timestamp":"2026-11-24T07:00:00.300Z","failure":{"errorType":"InvalidOperationException","errorMessage":"table busy"}},
+             {"type":"execution-completed","timestamp":"2026-11-24T07:00:00.400Z","status":"failed","failure":{"errorType":"TaskFailedException","errorMessage":"SelectHosts failed"}}]
+            """;
+    }
+
+    [Fact]
+    public void FailedInstance_TimelineShowsTheFailedStep_OnlyFittingActionsEnabled()
+    {
+        Api.Answers[$"/api/orchestrations/{Id}"] = $$$"""{"name":"BootServer","instanceId":"{{{Id}}}","runtimeStatus":"failed","failureDetails":{"errorType":"TaskFailedException","errorMessage":"SelectHosts failed"} }""";
+
+        var page = Render<Orchestration>(p => p.Add(o => o.InstanceId, Id));
+
+        page.WaitForAssertion(() => Assert.Contains("SelectHosts failed", page.Find("[data-testid=instance-failure]").TextContent, StringComparison.Ordinal));
+        var failedStep = page.FindAll("[data-testid=timeline] tbody tr").Single(r => r.QuerySelector("[data-testid=entry-name]")!.TextContent.Contains("activity SelectHosts", StringComparison.Ordinal));
+        Assert.Contains("table busy", failedStep.TextContent, StringComparison.Ordinal);
+        Assert.Contains("200 ms", failedStep.TextContent, StringComparison.Ordinal);
+        Assert.False(page.Find("[data-testid=action-rewind]").HasAttribute("disabled"));
+        Assert.False(page.Find("[data-testid=action-purge]").HasAttribute("disabled"));
+        Assert.True(page.Find("[data-testid=action-terminate]").HasAttribute("disabled"));
+        Assert.True(page.Find("[data-testid=action-resume]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void RaiseEvent_PayloadNotJson_NamedAtTheFieldAndButtonDisabled()
+    {
+        Api.Answers[$"/api/orchestrations/{Id}"] = $$"""{"name":"BootServer","instanceId":"{{Id}}","runtimeStatus":"running"}""";
+        var page = Render<Orchestration>(p => p.Add(o => o.InstanceId, Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=raise-event]"));
+        Type(page, "event-name", "HostResult");
+
+        Type(page, "event-payload", "{not json");
+
+        page.WaitForAssertion(() => Assert.Contains("Not JSON", page.Markup, StringComparison.Ordinal));
+        Assert.True(page.Find("[data-testid=raise-event]").HasAttribute("disabled"));
+        Assert.False(page.Find("[data-testid=action-terminate]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void PurgedInstance_SaysSo()
+    {
+        var page = Render<Orchestration>(p => p.Add(o => o.InstanceId, "gone"));
+
+        page.WaitForAssertion(() => Assert.Contains("no orchestration instance 'gone'", page.Find("[data-testid=not-found]").TextContent, StringComparison.Ordinal));
+    }
+}

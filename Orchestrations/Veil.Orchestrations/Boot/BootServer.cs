@@ -22,13 +22,13 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
         ArgumentNullException.ThrowIfNull(input);
         var guest = input.Guest;
         await Step(context, input, "scheduling");
-        var placement = await context.CallActivityAsync<PlacementOutcome>(nameof(SelectHosts), guest);
+        var placement = await context.CallStepAsync<PlacementOutcome>(nameof(SelectHosts), guest);
         if (placement.Candidates.Count == 0)
         {
             return await Fail(context, input, placement.Explanation);
         }
 
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId) { Placement = placement.Explanation });
+        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId) { Placement = placement.Explanation });
 
         var failures = new List<string>();
         foreach (var candidate in placement.Candidates.Take(options.Value.MaxAttempts))
@@ -37,7 +37,7 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
             if (candidate.ProviderName is { } provider && candidate.Asids is { } asids)
             {
                 await Step(context, input, "claiming-asid");
-                claim = await context.CallActivityAsync<AsidClaim?>(nameof(ClaimAsid), new ClaimRequest(candidate.HostName, provider, asids, guest.ServerId));
+                claim = await context.CallStepAsync<AsidClaim?>(nameof(ClaimAsid), new ClaimRequest(candidate.HostName, provider, asids, guest.ServerId));
                 if (claim is null)
                 {
                     failures.Add($"{candidate.HostName}: its last free slot on {provider} was claimed by another boot");
@@ -45,7 +45,7 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
                 }
             }
 
-            await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId)
+            await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId)
             {
                 Step = "spawning",
                 HostName = candidate.HostName,
@@ -54,11 +54,11 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
             });
             context.SetCustomStatus(new { step = "spawning", host = candidate.HostName, slot = claim?.Slot });
             var command = new HostCommand(context.NewGuid(), HostCommandKind.Spawn, guest.ServerId, guest, context.InstanceId);
-            await context.CallActivityAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(candidate.HostName, command));
+            await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(candidate.HostName, command));
             var outcome = await WaitForHost(context, command.CommandId, options.Value.HostResultTimeout);
             if (outcome is { Outcome: HostCommandOutcome.Succeeded })
             {
-                await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId)
+                await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId)
                 {
                     Status = ServerStatus.Active,
                     Step = "active",
@@ -74,13 +74,13 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
             if (outcome is null)
             {
                 // It may still spawn later: make sure it does not keep a guest nobody owns.
-                await context.CallActivityAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(
+                await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(
                     candidate.HostName, new HostCommand(context.NewGuid(), HostCommandKind.Destroy, guest.ServerId, null, context.InstanceId)));
             }
 
             if (claim is not null)
             {
-                await context.CallActivityAsync<int>(nameof(ReleaseAsid), claim);
+                await context.CallStepAsync<int>(nameof(ReleaseAsid), claim);
             }
         }
 
@@ -113,13 +113,13 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
     private static async Task Step(TaskOrchestrationContext context, BootServerInput input, string step)
     {
         context.SetCustomStatus(new { step });
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.Guest.ServerId) { Step = step });
+        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.Guest.ServerId) { Step = step });
     }
 
     private static async Task<ServerStatus> Fail(TaskOrchestrationContext context, BootServerInput input, string fault)
     {
         context.SetCustomStatus(new { step = "error", fault });
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.Guest.ServerId)
+        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.Guest.ServerId)
         {
             Status = ServerStatus.Error,
             Step = "error",

@@ -21,33 +21,33 @@ public sealed class DeleteServer(Microsoft.Extensions.Options.IOptions<BootOptio
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleting, Step = "deleting", ByDelete = true });
+        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleting, Step = "deleting", ByDelete = true });
         var giveUp = context.CurrentUtcDateTime + options.Value.BootSettleTimeout;
-        while (!await context.CallActivityAsync<bool>(nameof(BootSettled), input) && context.CurrentUtcDateTime < giveUp)
+        while (!await context.CallStepAsync<bool>(nameof(BootSettled), input) && context.CurrentUtcDateTime < giveUp)
         {
             await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(1), CancellationToken.None);
         }
 
-        var server = await context.CallActivityAsync<ServerRecord?>(nameof(ReadServer), input);
+        var server = await context.CallStepAsync<ServerRecord?>(nameof(ReadServer), input);
         if (server?.HostName is { } host)
         {
             var command = new HostCommand(context.NewGuid(), HostCommandKind.Destroy, input.ServerId, null, context.InstanceId);
-            await context.CallActivityAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(host, command));
+            await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(host, command));
             var outcome = await BootServer.WaitForHost(context, command.CommandId, options.Value.HostResultTimeout);
             if (outcome is not { Outcome: HostCommandOutcome.Succeeded })
             {
                 var why = outcome is null ? "no answer" : $"{outcome.Failure?.Code}: {outcome.Failure?.Message}";
-                await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Error, Step = "error", Fault = $"Deleting failed on {host}: {why}", ByDelete = true });
+                await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Error, Step = "error", Fault = $"Deleting failed on {host}: {why}", ByDelete = true });
                 return ServerStatus.Error;
             }
         }
 
         if (server is { ProviderName: { } provider, AsidSlot: { } slot })
         {
-            await context.CallActivityAsync<int>(nameof(ReleaseAsid), new AsidClaim(server.HostName ?? "", provider, slot, input.ServerId));
+            await context.CallStepAsync<int>(nameof(ReleaseAsid), new AsidClaim(server.HostName ?? "", provider, slot, input.ServerId));
         }
 
-        await context.CallActivityAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleted, Step = "deleted", ClearPlacement = true, ByDelete = true });
+        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.ServerId) { Status = ServerStatus.Deleted, Step = "deleted", ClearPlacement = true, ByDelete = true });
         return ServerStatus.Deleted;
     }
 }

@@ -47,7 +47,7 @@ public sealed class HistoryTimelineTests : BunitTest
         Assert.Contains("ClaimAsid", retry.TextContent, StringComparison.Ordinal);
         Assert.Contains("250 ms", retry.QuerySelector("[data-testid=entry-duration]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("No free ASID slot on genoa-snp/SNP", retry.QuerySelector("[data-testid=entry-detail]")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("[\"genoa-snp\"]", view.Markup, StringComparison.Ordinal);
+        Assert.Contains("\"genoa-snp\"", rows.Single(r => r.TextContent.Contains("SelectHosts", StringComparison.Ordinal)).TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,5 +56,13 @@ public sealed class HistoryTimelineTests : BunitTest
         var view = Render<HistoryTimelineView>(p => p.Add(v => v.History, []));
 
         Assert.Contains("No history", view.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonText_EscapedQuotes_ShownAsTheyAre_NotJsonLeftAlone()
+    {
+        Assert.Equal("{\n  \"fault\": \"sev (supported='no')\"\n}", JsonText.Readably("{\"fault\":\"sev (supported=\\u0027no\\u0027)\"}")!.Replace("\r", "", StringComparison.Ordinal));
+        Assert.Equal("not json", JsonText.Readably("not json"));
+        Assert.Null(JsonText.Readably(null));
     }
 }

@@ -155,6 +155,39 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task CreateWithIdempotencyKey_RetryGivesTheSameServer_OtherRequestWithTheKey422_BadKey400()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-idem-" + Guid.NewGuid().ToString("N")[..6]);
+        var image = "img-" + Guid.NewGuid().ToString("N")[..8];
+        var flavor = "plain-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/api/images", new { id = image, properties = new Dictionary<string, string>() });
+        await admin.PostAsJsonAsync("/api/flavors", new { name = flavor, vCpus = 1, memoryMiB = 512, diskGiB = 1, extraSpecs = new Dictionary<string, string>() });
+        await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new { });
+        async Task<HttpResponseMessage> CreateAsync(string name, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/servers") { Content = JsonContent.Create(new { name, flavorName = flavor, imageId = image }) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await tenant.SendAsync(request);
+        }
+
+        var first = await (await CreateAsync("web", "retry-me-1")).Content.ReadFromJsonAsync<ServerRecord[]>(Json);
+        var retried = await CreateAsync("web", "retry-me-1");
+        var again = await retried.Content.ReadFromJsonAsync<ServerRecord[]>(Json);
+        var reused = await CreateAsync("other-name", "retry-me-1");
+        var bad = await CreateAsync("web", "two words");
+
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(first![0].ServerId, again![0].ServerId);
+        Assert.Single(await tenant.GetFromJsonAsync<ServerRecord[]>("/api/servers", Json) ?? []);
+        Assert.Equal(ServerStatus.Active, (await stack.SettledAsync(first[0].ProjectId, first[0].ServerId)).Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("same Idempotency-Key", (await reused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Idempotency-Key", (await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FlavorCapacity_SaysHowManyHostsFitAndFreeSlots_OrWhyTheImageDoesNotFit()
     {
         using var admin = stack.Api("ops", "admin");

@@ -62,12 +62,19 @@ internal static class ServersEndpoints
         return actions;
     }
 
-    private static async Task<IResult> CreateAsync(CreateServerRequest body, ClaimsPrincipal user, CatalogStore catalog, ServerService service, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateServerRequest body, HttpRequest request, ClaimsPrincipal user, CatalogStore catalog, ServerService service, CancellationToken ct)
     {
         var caller = VeilCaller.From(user);
         if (caller.ProjectId.Length == 0)
         {
             return ApiProblems.Forbidden("Your identity names no project; servers belong to a project.");
+        }
+
+        // A client that may retry (after a timeout, a 503) sends an Idempotency-Key: the retry then names the same servers.
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (request.Headers.ContainsKey("Idempotency-Key") && !ServerIds.IsValidKey(key))
+        {
+            return ApiProblems.BadField("Idempotency-Key", "The Idempotency-Key header must be 1-255 visible ASCII characters.");
         }
 
         var count = body.Count ?? 1;
@@ -106,7 +113,7 @@ internal static class ServersEndpoints
             var name = count == 1 ? body.Name ?? "" : $"{body.Name}-{i + 1}";
             var guest = new GuestSpec
             {
-                ServerId = Guid.NewGuid(),
+                ServerId = key.Length > 0 ? ServerIds.FromIdempotencyKey(caller.ProjectId, key, i) : Guid.NewGuid(),
                 Name = name,
                 ProjectId = caller.ProjectId,
                 FlavorName = flavor.Name,
@@ -128,7 +135,14 @@ internal static class ServersEndpoints
                 return ApiProblems.BadField(e.Problems.Any(p => p.StartsWith("metadata", StringComparison.Ordinal)) ? "metadata" : "name", e.Message);
             }
 
-            created.Add(await service.CreateAsync(caller.ProjectId, guest, ct));
+            try
+            {
+                created.Add(await service.CreateAsync(caller.ProjectId, guest, ct));
+            }
+            catch (IdempotencyConflictException e)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: e.Message);
+            }
         }
 
         return Results.Accepted($"/api/servers/{created[0].ServerId}", created);

@@ -8,7 +8,12 @@ namespace Veil.Orchestrations.Servers;
 /// <summary>Creates and deletes servers: the record first, then the durable orchestration that does the work.</summary>
 public sealed class ServerService(ServerStore servers, DurableTaskClient client, TimeProvider time)
 {
-    /// <summary>Records the server (BUILD) and schedules its boot. The request must already have been resolved.</summary>
+    /// <summary>
+    /// Records the server (BUILD) and schedules its boot. The request must already have been resolved. Idempotent by
+    /// server id: a server that already exists is returned as it is (its boot scheduled if it was not yet), so a
+    /// client retrying with the same Idempotency-Key gets the same server, not a second one.
+    /// </summary>
+    /// <exception cref="IdempotencyConflictException">The id is taken by a server created from a different request.</exception>
     public async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(guest);
@@ -28,8 +33,30 @@ public sealed class ServerService(ServerStore servers, DurableTaskClient client,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await servers.SaveAsync(record, cancellationToken);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest), new StartOrchestrationOptions(instanceId), cancellationToken);
+        if (!await servers.TryAddAsync(record, cancellationToken))
+        {
+            var existing = await servers.GetAsync(projectId, guest.ServerId, cancellationToken);
+            if (existing is null || existing.Name != guest.Name || existing.FlavorName != guest.FlavorName || existing.ImageId != guest.ImageId)
+            {
+                throw new IdempotencyConflictException($"Server {guest.ServerId} was created by an earlier request with the same Idempotency-Key but a different name, flavor or image.");
+            }
+
+            record = existing;
+            if (existing.Status != ServerStatus.Build)
+            {
+                return existing; // already booted, failed or deleted: a late retry changes nothing
+            }
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest), new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            // Scheduled by the first of the repeated requests.
+        }
+
         return record;
     }
 

@@ -18,6 +18,22 @@ public sealed class ServerStore(StorageAccount storage)
         await table.UpsertEntityAsync(Row(server), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>Records a new server; false when a server with that id already exists (nothing is changed then).</summary>
+    public async Task<bool> TryAddAsync(ServerRecord server, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var table = await storage.TableAsync(TableName);
+        try
+        {
+            await table.AddEntityAsync(Row(server), cancellationToken);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
     public async Task<ServerRecord?> GetAsync(string projectId, Guid serverId, CancellationToken cancellationToken = default)
     {
         var table = await storage.TableAsync(TableName);

@@ -43,9 +43,12 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         return new PreflightView(body.GetProperty("model").GetString(), Strings(body, "requiredTraits"), Strings(body, "checks"), null);
     }
 
-    /// <summary>Creates the servers; returns null on success, or the API's problem detail.</summary>
-    public Task<string?> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken);
+    /// <summary>
+    /// Creates the servers; returns null on success, or the API's problem detail. The idempotency key makes a repeated
+    /// launch (a double click, a retry after a timeout) name the same servers instead of creating more.
+    /// </summary>
+    public Task<string?> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        ProblemOfAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken, idempotencyKey);
 
     /// <summary>Approves or rejects a flavor (admins); returns null on success, or the API's problem detail.</summary>
     public Task<string?> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default) =>
@@ -123,9 +126,9 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public Task<ServerView?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         GetAsync<ServerView>(user, $"/api/servers/{serverId}", cancellationToken);
 
-    private async Task<string?> ProblemOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<string?> ProblemOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
-        using var response = await SendAsync(user, method, path, body, cancellationToken);
+        using var response = await SendAsync(user, method, path, body, cancellationToken, idempotencyKey);
         if (response.IsSuccessStatusCode)
         {
             return null;
@@ -159,9 +162,14 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         return $"{(int)response.StatusCode} {response.ReasonPhrase}";
     }
 
-    private async Task<HttpResponseMessage> SendAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(user));
         return await http.SendAsync(request, cancellationToken);
     }

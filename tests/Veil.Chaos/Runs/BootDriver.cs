@@ -15,7 +15,7 @@ public sealed class BootDriver(VeilClient api, string imageId)
     public async Task<BootResult> RunAsync(string name, string flavor, DeleteWhen delete, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var created = await api.PostAsync("/api/servers", new { name, flavorName = flavor, imageId }, cancellationToken);
+        var created = await api.PostAsync("/api/servers", new { name, flavorName = flavor, imageId }, idempotencyKey: name, cancellationToken: cancellationToken);
         var serverId = created!.Value[0].GetProperty("serverId").GetGuid();
         if (delete == DeleteWhen.WhileBuilding)
         {

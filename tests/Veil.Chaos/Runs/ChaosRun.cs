@@ -105,7 +105,7 @@ public static class ChaosRun
         progress.WriteLine($"chaos: load done at {clock.Elapsed.TotalSeconds:F0} s; settling");
 
         var invariants = new Invariants(admin, storage, VeilProcesses.HostNames);
-        var found = await SettleAndCheckAsync(admin, invariants, [.. poison], stack, cancellationToken);
+        var found = await SettleAndCheckAsync(admin, invariants, options.Boots, [.. poison], stack, cancellationToken);
         var report = new ChaosReport(found, faults, [.. results], tenants.Sum(t => t.Retries) + admin.Retries, [.. tenants.SelectMany(t => t.ServerErrors)], clock.Elapsed);
         foreach (var tenant in tenants)
         {
@@ -142,7 +142,7 @@ public static class ChaosRun
     }
 
     /// <summary>Waits for every server to settle and the hosts to report afresh, then checks until the invariants hold (or 2 minutes pass).</summary>
-    private static async Task<IReadOnlyList<Invariant>> SettleAndCheckAsync(VeilClient admin, Invariants invariants, IReadOnlyCollection<string> poison, VeilProcesses stack, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Invariant>> SettleAndCheckAsync(VeilClient admin, Invariants invariants, int requested, IReadOnlyCollection<string> poison, VeilProcesses stack, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         while (DateTime.UtcNow < deadline && (await admin.GetAsync("/api/servers", cancellationToken))!.Value.EnumerateArray()
@@ -156,7 +156,7 @@ public static class ChaosRun
         {
             await invariants.DomainsAsync(cancellationToken, DateTimeOffset.UtcNow);
             await admin.GetAsync("/api/reconciliation?now=true", cancellationToken);
-            var found = await invariants.CheckAsync(poison, [.. stack.All.SelectMany(p => p.UnexpectedExits)], cancellationToken);
+            var found = await invariants.CheckAsync(requested, poison, [.. stack.All.SelectMany(p => p.UnexpectedExits)], cancellationToken);
             if (found.All(i => i.Holds) || DateTime.UtcNow > checkUntil)
             {
                 return found;

@@ -14,7 +14,7 @@ public sealed record Invariant(string Promise, bool Holds, string Finding);
 /// </summary>
 public sealed class Invariants(VeilClient admin, StorageAccount storage, IReadOnlyList<string> hostNames)
 {
-    public async Task<IReadOnlyList<Invariant>> CheckAsync(IReadOnlyCollection<string> injectedPoison, IReadOnlyCollection<string> unexpectedExits, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Invariant>> CheckAsync(int requested, IReadOnlyCollection<string> injectedPoison, IReadOnlyCollection<string> unexpectedExits, CancellationToken cancellationToken)
     {
         var servers = (await admin.GetAsync("/api/servers", cancellationToken))!.Value.EnumerateArray().ToList();
         var active = servers.Where(s => Text(s, "status") == "active").ToList();
@@ -41,6 +41,7 @@ public sealed class Invariants(VeilClient admin, StorageAccount storage, IReadOn
 
         return
         [
+            new("one server per create request (retries carry an Idempotency-Key)", servers.Count == requested, $"{servers.Count} servers for {requested} requests"),
             new("every server is ACTIVE, DELETED, or ERROR with a reason", unsettled.Count == 0,
                 unsettled.Count == 0 ? byStatus : $"{byStatus}; unsettled: {string.Join("; ", unsettled.Take(5).Select(s => $"{Text(s, "serverId")} {Text(s, "status")} step {Text(s, "step")}"))}"),
             new("ACTIVE servers == domains defined on hosts", activeOnHosts.SetEquals(defined),

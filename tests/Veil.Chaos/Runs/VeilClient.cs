@@ -30,8 +30,18 @@ public sealed class VeilClient : IDisposable
     public Task<JsonElement?> GetAsync(string path, CancellationToken cancellationToken = default) =>
         ReadAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
-    public Task<JsonElement?> PostAsync(string path, object body, CancellationToken cancellationToken = default) =>
-        ReadAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken);
+    /// <summary>A POST; with an idempotency key, retrying it after an ambiguous failure cannot create twice.</summary>
+    public Task<JsonElement?> PostAsync(string path, object body, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            return request;
+        }, cancellationToken);
 
     public Task<JsonElement?> DeleteAsync(string path, CancellationToken cancellationToken = default) =>
         ReadAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);

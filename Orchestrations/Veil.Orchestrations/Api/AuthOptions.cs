@@ -15,7 +15,7 @@ public sealed class AuthOptions
     /// <summary>An OpenID Connect authority (https URL); when set, its keys are used instead of <see cref="SigningKey"/>.</summary>
     public string? Authority { get; set; }
 
-    public string Issuer { get; set; } = "veil-local";
+    public string Issuer { get; set; } = Veil.Identity.VeilTokens.LocalIssuer;
 
-    public string Audience { get; set; } = "veil-api";
+    public string Audience { get; set; } = Veil.Identity.VeilTokens.ApiAudience;
 }

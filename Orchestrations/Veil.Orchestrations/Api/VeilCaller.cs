@@ -5,8 +5,8 @@ namespace Veil.Orchestrations.Api;
 /// <summary>Who is calling: their project and whether they are an admin (claims <c>project</c> and <c>role</c>).</summary>
 public sealed record VeilCaller(string Subject, string ProjectId, bool IsAdmin)
 {
-    public const string ProjectClaim = "project";
-    public const string RoleClaim = "role";
+    public const string ProjectClaim = Veil.Identity.VeilTokens.ProjectClaim;
+    public const string RoleClaim = Veil.Identity.VeilTokens.RoleClaim;
 
     public static VeilCaller From(ClaimsPrincipal user)
     {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using Veil.Identity;
 
 namespace Veil.Portal.Accounts;
 
@@ -10,34 +9,23 @@ public sealed class ApiAuthOptions
 {
     public string? SigningKey { get; set; }
 
-    public string Issuer { get; set; } = "veil-local";
+    public string Issuer { get; set; } = Veil.Identity.VeilTokens.LocalIssuer;
 
-    public string Audience { get; set; } = "veil-api";
+    public string Audience { get; set; } = Veil.Identity.VeilTokens.ApiAudience;
 }
 
 /// <summary>Mints the bearer token the Portal presents to the API on behalf of the signed-in account.</summary>
 public sealed class ApiTokens(IOptions<ApiAuthOptions> options)
 {
-    public const string ProjectClaim = "project";
-    public const string RoleClaim = "role";
+    public const string ProjectClaim = VeilTokens.ProjectClaim;
+    public const string RoleClaim = VeilTokens.RoleClaim;
 
+    /// <summary>A short-lived token (10 minutes) carrying the account's project and role.</summary>
     public string For(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
         var settings = options.Value;
-        var key = new SymmetricSecurityKey(Convert.FromBase64String(settings.SigningKey ?? throw new InvalidOperationException("Auth:SigningKey is not set for the Portal.")));
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            Subject = new ClaimsIdentity(
-            [
-                new Claim("sub", user.Identity?.Name ?? ""),
-                new Claim(ProjectClaim, user.FindFirstValue(ProjectClaim) ?? ""),
-                new Claim(RoleClaim, user.FindFirstValue(RoleClaim) ?? "tenant"),
-            ]),
-            Expires = DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-        });
+        return VeilTokens.Issue(settings.SigningKey, settings.Issuer, settings.Audience, user.Identity?.Name ?? "",
+            user.FindFirstValue(ProjectClaim) ?? "", user.FindFirstValue(RoleClaim) ?? "tenant", TimeSpan.FromMinutes(10));
     }
 }

@@ -85,4 +85,22 @@ public sealed class LaunchTests : BunitTest
         Assert.StartsWith("Does not fit this image: hw_firmware_type", page.Find("[data-testid='capacity-m1.small']").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains("/api/flavors/snp.small/capacity Bearer", Api.Seen);
     }
+
+    [Fact]
+    public void ImageStep_ImageNoApprovedFlavorCanBoot_DisabledWithTheReason()
+    {
+        Api.Answers["/api/images"] = """
+            [{"id":"debian-12-uefi","name":"Debian 12 UEFI","properties":{"hw_firmware_type":"uefi","hw_firmware_stateless":"true"}},
+             {"id":"sev-only-bios","name":"Asks for SEV on BIOS","properties":{"hw_mem_encryption":"true","hw_firmware_type":"bios"}}]
+            """;
+        var page = Render<LaunchWizard>();
+        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
+        page.Find("input[data-testid=name]").Input("web");
+
+        page.Find(".mud-stepper-button-next").Click();
+
+        page.WaitForAssertion(() => Assert.StartsWith("Boots with amd-sev-snp, no encryption (2 approved flavor(s))", page.Find("[data-testid='fit-debian-12-uefi']").TextContent.Trim(), StringComparison.Ordinal));
+        Assert.StartsWith("No approved flavor can boot it", page.Find("[data-testid='fit-sev-only-bios']").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.True(page.Find("input[data-testid='image-sev-only-bios'], [data-testid='image-sev-only-bios'] input").HasAttribute("disabled"));
+    }
 }

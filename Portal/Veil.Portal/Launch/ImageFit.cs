@@ -1,0 +1,37 @@
+using Veil.Portal.Api;
+using Veil.Shared.MemoryEncryption;
+
+namespace Veil.Portal.Launch;
+
+/// <summary>
+/// Which approved flavors can boot an image, by the same resolver the API applies: the wizard offers an image only
+/// when some flavor fits it, and says which memory-encryption models it can run with.
+/// </summary>
+public sealed record ImageFit(IReadOnlyList<string> Flavors, IReadOnlyList<string> Models, string? Problem)
+{
+    public bool Fits => Flavors.Count > 0;
+
+    public static ImageFit Of(ImageView image, IEnumerable<FlavorView> flavors)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(flavors);
+        var fitting = new List<string>();
+        var models = new SortedSet<string>(StringComparer.Ordinal);
+        string? problem = null;
+        foreach (var flavor in flavors)
+        {
+            try
+            {
+                var resolution = MemoryEncryptionResolver.Resolve(flavor.ExtraSpecs, image.Properties, null);
+                fitting.Add(flavor.Name);
+                models.Add(resolution.Model is { } model ? model.ToName() : "none");
+            }
+            catch (MemoryEncryptionRequestException e)
+            {
+                problem ??= $"{flavor.Name}: {e.Message}";
+            }
+        }
+
+        return new ImageFit(fitting, [.. models], fitting.Count > 0 ? null : problem ?? "There is no approved flavor yet.");
+    }
+}

@@ -68,7 +68,7 @@ internal static class CatalogEndpoints
             return ApiProblems.NotFound($"Flavor '{name}'");
         }
 
-        IReadOnlyDictionary<string, string> properties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" };
+        var properties = FlavorRules.FittingImage;
         if (imageId is not null)
         {
             if (await catalog.GetImageAsync(imageId, ct) is not { } image)

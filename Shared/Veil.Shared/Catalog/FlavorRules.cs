@@ -13,8 +13,11 @@ public static class FlavorRules
     public const int MaxMemoryMiB = 4_194_304;
     public const int MaxDiskGiB = 65_536;
 
-    /// <summary>An image that asks for nothing and fits every model; problems found with it are the flavor's own.</summary>
-    private static readonly Dictionary<string, string> FittingImage = new()
+    /// <summary>
+    /// An image that asks for nothing and fits every model (UEFI, stateless firmware): resolved with it, a flavor
+    /// shows its own problems and what it asks for, with no image chosen yet.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FittingImage { get; } = new Dictionary<string, string>
     {
         [RequestKeys.ImageFirmwareType] = "uefi",
         [RequestKeys.ImageFirmwareStateless] = "true",

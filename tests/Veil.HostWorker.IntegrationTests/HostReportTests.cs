@@ -82,7 +82,7 @@ public sealed class HostReportTests
     private static async Task<HostDomains> ReadDomainsAsync(SimulatedHostWorker worker)
     {
         var container = await worker.Storage.ContainerAsync(HostQueues.HostsContainer);
-        var content = await container.GetBlobClient($"{worker.HostName}/domains.json").DownloadContentAsync();
+        var content = await container.GetBlobClient(HostQueues.DomainsBlob(worker.HostName)).DownloadContentAsync();
         return content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
     }
 

@@ -127,7 +127,7 @@ public sealed class BootServerTests(LocalVeil stack)
         Assert.Null(settled.HostName);
         Assert.DoesNotContain(await stack.Services.GetRequiredService<AsidLedger>().ListAsync(), c => c.ServerId == guest.ServerId);
         var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
-        var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.HostsContainer)).GetBlobClient($"{stack.Genoa}/domains.json");
+        var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.HostsContainer)).GetBlobClient(Veil.Shared.Contracts.HostQueues.DomainsBlob(stack.Genoa));
         Veil.Shared.Contracts.HostDomains domains;
         do
         {

@@ -31,7 +31,7 @@ public sealed class HostReportWriter(StorageAccount storage)
     public async Task PublishDomainsAsync(HostDomains domains, CancellationToken cancellationToken)
     {
         var container = await storage.ContainerAsync(HostQueues.HostsContainer);
-        await container.GetBlobClient($"{domains.HostName}/domains.json")
+        await container.GetBlobClient(HostQueues.DomainsBlob(domains.HostName))
             .UploadAsync(BinaryData.FromObjectAsJson(domains, VeilJson.Options), overwrite: true, cancellationToken);
     }
 }

@@ -66,7 +66,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         {
             try
             {
-                var content = await container.GetBlobClient($"{host.Report.HostName}/domains.json").DownloadContentAsync(cancellationToken);
+                var content = await container.GetBlobClient(HostQueues.DomainsBlob(host.Report.HostName)).DownloadContentAsync(cancellationToken);
                 domains[host.Report.HostName] = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
             }
             catch (RequestFailedException e) when (e.Status == 404)

@@ -17,4 +17,7 @@ public static class HostQueues
 
     /// <summary>The queue a host takes its commands from.</summary>
     public static string Commands(string hostName) => "host-" + hostName;
+
+    /// <summary>The blob in <see cref="HostsContainer"/> where a host publishes its <see cref="HostDomains"/>.</summary>
+    public static string DomainsBlob(string hostName) => hostName + "/domains.json";
 }

@@ -69,7 +69,7 @@ public sealed class Invariants(VeilClient admin, StorageAccount storage, IReadOn
             {
                 try
                 {
-                    var content = await container.GetBlobClient($"{host}/domains.json").DownloadContentAsync(cancellationToken);
+                    var content = await container.GetBlobClient(HostQueues.DomainsBlob(host)).DownloadContentAsync(cancellationToken);
                     var domains = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
                     if (since is null || domains.At > since)
                     {

@@ -10,8 +10,10 @@ namespace Veil.Portal.Components;
 /// What every Portal page needs: the API on behalf of the signed-in account, and one way to call it so that a
 /// transient failure (API down, timeout) becomes a snackbar the user can act on instead of a dead page.
 /// </summary>
-public abstract class VeilPage : ComponentBase
+public abstract class VeilPage : ComponentBase, IDisposable
 {
+    private Timer? refresh;
+
     [Inject]
     protected VeilApi Api { get; set; } = default!;
 
@@ -28,6 +30,38 @@ public abstract class VeilPage : ComponentBase
     protected string? Unreachable { get; private set; }
 
     protected async Task<ClaimsPrincipal> UserAsync() => (await Auth.GetAuthenticationStateAsync()).User;
+
+    /// <summary>
+    /// Follows something that changes on its own (a boot, a delete, host heartbeats) without a manual refresh:
+    /// every <paramref name="period"/>, while <paramref name="needed"/> says so, loads again and re-renders. Once per page.
+    /// </summary>
+    protected void RefreshWhile(TimeSpan period, Func<bool> needed, Func<Task> load)
+    {
+        ArgumentNullException.ThrowIfNull(needed);
+        ArgumentNullException.ThrowIfNull(load);
+        refresh ??= new Timer(_ => InvokeAsync(async () =>
+        {
+            if (needed())
+            {
+                await load();
+                StateHasChanged();
+            }
+        }), null, period, period);
+    }
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            refresh?.Dispose();
+        }
+    }
 
     /// <summary>Runs an API call; on a transient failure says so in a snackbar and returns false.</summary>
     protected async Task<bool> TryAsync(string what, Func<ClaimsPrincipal, Task> call)

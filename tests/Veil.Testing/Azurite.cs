@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace Veil.Testing;
@@ -74,7 +72,7 @@ public sealed class Azurite
         };
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(Listening(blob) && Listening(queue) && Listening(table)))
+        while (!(Ports.IsListening(blob) && Ports.IsListening(queue) && Ports.IsListening(table)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -87,19 +85,5 @@ public sealed class Azurite
         return new Azurite(
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};");
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Veil.Testing;
 
@@ -185,21 +184,14 @@ public sealed class VeilProcesses : IAsyncDisposable
     private static async Task WaitForPortsAsync(IEnumerable<int> ports, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        foreach (var port in ports)
+        while (!ports.All(Ports.IsListening))
         {
-            while (true)
+            if (DateTime.UtcNow > deadline)
             {
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync("127.0.0.1", port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(100);
-                }
+                throw new TimeoutException($"Ports {string.Join(", ", ports)} did not open within {timeout.TotalSeconds} s.");
             }
+
+            await Task.Delay(100);
         }
     }
 

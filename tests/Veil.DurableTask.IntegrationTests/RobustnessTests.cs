@@ -52,6 +52,27 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task StartMessageLost_RetriedSchedule_RefusedButStartsThePendingInstance()
+    {
+        // A scheduler that died between writing the Pending row and sending the start message.
+        var hub = new TestHub(Register, partitions: 1);
+        await using var _ = hub;
+        var client = await hub.StartClientOnlyAsync();
+        await client.ScheduleNewOrchestrationInstanceAsync("Steps", 3, new StartOrchestrationOptions("lost-start"));
+        var control = await new StorageAccount(Testing.Azurite.Shared.ConnectionString).QueueAsync($"{hub.HubName.ToLowerInvariant()}-control-00");
+        await control.ClearMessagesAsync();
+
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => client.ScheduleNewOrchestrationInstanceAsync("Steps", 3, new StartOrchestrationOptions("lost-start")));
+        await hub.AddWorkerAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // without the repair it never starts
+        var done = await client.WaitForInstanceCompletionAsync("lost-start", getInputsAndOutputs: true, patience.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(3, done.ReadOutputAs<int>());
+        Assert.Single(await client.GetOrchestrationHistoryAsync("lost-start"), e => e.Type == EventType.ExecutionStarted);
+    }
+
+    [Fact]
     public async Task MalformedControlMessage_ParkedWithReason_ListedReplayableDiscardable()
     {
         await using var hub = await TestHub.StartAsync(Register, partitions: 1);

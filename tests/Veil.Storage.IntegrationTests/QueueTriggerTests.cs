@@ -12,10 +12,10 @@ public sealed class QueueTriggerTests
     private readonly string queueName = "t-" + Guid.NewGuid().ToString("N")[..20];
     private ParkedMessageStore Parked => new(storage);
 
-    private static QueueTriggerOptions Fast(int maxDequeueCount = 3, int concurrency = 4) => new()
+    private static QueueTriggerOptions Fast(int maxDequeueCount = 3, int concurrency = 4, int visibilitySeconds = 2) => new()
     {
         MaxConcurrency = concurrency,
-        VisibilityTimeout = TimeSpan.FromSeconds(2),
+        VisibilityTimeout = TimeSpan.FromSeconds(visibilitySeconds),
         MaxDequeueCount = maxDequeueCount,
         MaxPollingInterval = TimeSpan.FromMilliseconds(100),
         RetryDelay = TimeSpan.Zero,
@@ -92,12 +92,14 @@ public sealed class QueueTriggerTests
         var starts = 0;
         var done = 0;
 
+        // A 4 s lease held for 10 s: renewed at every half (2 s) while the handler runs. With a 2 s lease the 1 s
+        // margin was too thin on a loaded 2-core CI machine (a renewal round trip took longer; the test failed once).
         await RunUntilAsync(
-            Fast(),
+            Fast(visibilitySeconds: 4),
             async (_, ct) =>
             {
                 Interlocked.Increment(ref starts);
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                await Task.Delay(TimeSpan.FromSeconds(10), ct);
                 Interlocked.Increment(ref done);
             },
             () => Volatile.Read(ref done) == 1,

@@ -29,7 +29,12 @@ public sealed class DurableTaskClient
         this.time = time;
     }
 
-    /// <summary>Schedules a new instance and returns its id. Refuses (<see cref="OrchestrationAlreadyExistsException"/>) an id that is still in use.</summary>
+    /// <summary>
+    /// Schedules a new instance and returns its id. Refuses (<see cref="OrchestrationAlreadyExistsException"/>) an id
+    /// that is still in use. Scheduling writes the instance row, then sends the start message; a scheduler that died
+    /// between the two left a Pending instance nothing would start, so a refused retry for a Pending instance first
+    /// sends that start message again (same id: the engine drops it if the first one arrived).
+    /// </summary>
     public async Task<string> ScheduleNewOrchestrationInstanceAsync(string orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orchestratorName);
@@ -45,36 +50,47 @@ public sealed class DurableTaskClient
         var existing = await instances.GetAsync(instanceId, withPayloads: false, cancellationToken);
         if (existing is { } found && !found.Metadata.RuntimeStatus.IsTerminal())
         {
+            if (found.Metadata.RuntimeStatus == OrchestrationRuntimeStatus.Pending
+                && await instances.GetAsync(instanceId, withPayloads: true, cancellationToken) is { } pending)
+            {
+                await SendStartAsync(pending.Metadata, now, cancellationToken);
+            }
+
             throw new OrchestrationAlreadyExistsException(instanceId);
         }
 
         var executionId = Guid.NewGuid().ToString("N");
         var serializedInput = DurableJson.Serialize(input);
-        await instances.CreateAsync(
-            new OrchestrationMetadata(orchestratorName, instanceId)
-            {
-                RuntimeStatus = OrchestrationRuntimeStatus.Pending,
-                CreatedAt = now,
-                LastUpdatedAt = now,
-                ScheduledStartAt = startAt,
-                ExecutionId = executionId,
-                SerializedInput = serializedInput,
-            },
-            existing?.ETag,
-            cancellationToken);
+        var created = new OrchestrationMetadata(orchestratorName, instanceId)
+        {
+            RuntimeStatus = OrchestrationRuntimeStatus.Pending,
+            CreatedAt = now,
+            LastUpdatedAt = now,
+            ScheduledStartAt = startAt,
+            ExecutionId = executionId,
+            SerializedInput = serializedInput,
+        };
+        await instances.CreateAsync(created, existing?.ETag, cancellationToken);
+        await SendStartAsync(created, now, cancellationToken);
+        return instanceId;
+    }
+
+    /// <summary>The start message of a Pending instance: its id is fixed by instance and execution, so a repeat is a duplicate.</summary>
+    private Task SendStartAsync(OrchestrationMetadata instance, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var started = new HistoryEvent
         {
             Type = EventType.ExecutionStarted,
-            Name = orchestratorName,
-            Data = serializedInput,
-            ExecutionId = executionId,
-            Timestamp = now.UtcDateTime,
-            FireAt = startAt?.UtcDateTime,
+            Name = instance.Name,
+            Data = instance.SerializedInput,
+            ExecutionId = instance.ExecutionId,
+            Timestamp = instance.CreatedAt.UtcDateTime,
+            FireAt = instance.ScheduledStartAt?.UtcDateTime,
         };
+
         // Queue visibility counts whole seconds: round up, so the instance never starts early.
-        var delay = startAt is { } s && s > now ? TimeSpan.FromSeconds(Math.Ceiling((s - now).TotalSeconds)) : (TimeSpan?)null;
-        await sender.SendToInstancesAsync([new TaskMessage($"{instanceId}|{executionId}|start", instanceId, executionId, started)], delay, cancellationToken);
-        return instanceId;
+        var delay = instance.ScheduledStartAt is { } s && s > now ? TimeSpan.FromSeconds(Math.Ceiling((s - now).TotalSeconds)) : (TimeSpan?)null;
+        return sender.SendToInstancesAsync([new TaskMessage($"{instance.InstanceId}|{instance.ExecutionId}|start", instance.InstanceId, instance.ExecutionId, started)], delay, cancellationToken);
     }
 
     public async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,7 @@
-using Veil.DurableTask;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Converters;
+using Veil.Shared.Contracts;
+using Veil.TaskHub;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Boot.Activities;
 using Veil.Orchestrations.Claims;
@@ -9,6 +12,9 @@ namespace Veil.Orchestrations;
 
 public static class OrchestrationsExtensions
 {
+    /// <summary>How orchestration inputs, outputs and events are written: as Veil writes its messages (VeilJson).</summary>
+    public static DataConverter DataConverter { get; } = new JsonDataConverter(VeilJson.Options);
+
     /// <summary>The boot workflow: durable worker with its orchestrators and activities, ledger, registry, host-events trigger.</summary>
     public static IHostApplicationBuilder AddVeilOrchestrations(this IHostApplicationBuilder builder)
     {
@@ -18,16 +24,19 @@ public static class OrchestrationsExtensions
             .Validate(o => o.MaxAttempts is >= 1 and <= 10, "Boot:MaxAttempts must be between 1 and 10.")
             .Validate(o => o.HostResultTimeout >= TimeSpan.FromSeconds(1), "Boot:HostResultTimeout must be at least 1 second.")
             .ValidateOnStart();
-        services.AddDurableTaskWorker(builder.Configuration, r => r
+        services.AddSingleton(DataConverter);
+        services.AddTaskHubWorker(builder.Configuration, r => r
             .AddOrchestrator<BootServer>()
             .AddOrchestrator<DeleteServer>()
             .AddActivity<SelectHosts>()
             .AddActivity<ClaimAsid>()
             .AddActivity<ReleaseAsid>()
+            .AddActivity<SpawnServer>()
             .AddActivity<SendHostCommand>()
-            .AddActivity<RecordServer>()
-            .AddActivity<ReadServer>()
-            .AddActivity<BootSettled>());
+            .AddActivity<RecordOutcome>()
+            .AddActivity<ReadDeleteSubject>()
+            .AddActivity<FinishDelete>());
+        services.AddSingleton<HostCommands>();
         services.AddSingleton<AsidLedger>();
         services.AddSingleton<HostRegistry>();
         services.AddSingleton<ServerStore>();

@@ -21,9 +21,9 @@ public sealed class StorageAccount
     public StorageAccount(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        queues = new QueueServiceClient(connectionString);
-        tables = new TableServiceClient(connectionString);
-        blobs = new BlobServiceClient(connectionString);
+        queues = new QueueServiceClient(connectionString, StorageRequests.QueueOptions());
+        tables = new TableServiceClient(connectionString, StorageRequests.TableOptions());
+        blobs = new BlobServiceClient(connectionString, StorageRequests.BlobOptions());
     }
 
     /// <summary>A queue, created if it does not exist yet. Queue names follow <see cref="StorageNames.IsValidQueueName"/>.</summary>

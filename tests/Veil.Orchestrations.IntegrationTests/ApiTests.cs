@@ -220,7 +220,7 @@ public sealed class ApiTests(LocalVeil stack)
         await stack.Servers.CreateAsync("p-admin", guest);
         await stack.SettledAsync("p-admin", guest.ServerId);
         var instanceId = $"boot-{guest.ServerId:N}";
-        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Veil.DurableTask.DurableTaskClient>(stack.Services).WaitForInstanceCompletionAsync(instanceId);
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(stack.Services).WaitForInstanceCompletionAsync(instanceId);
 
         var page = await admin.GetFromJsonAsync<JsonElement>("/api/orchestrations?status=Completed,Running&prefix=boot-&pageSize=1");
         var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/orchestrations/{instanceId}");

@@ -21,13 +21,18 @@ namespace Veil.Orchestrations.IntegrationTests;
 [CollectionDefinition(nameof(LocalVeil))]
 public sealed class SharedLocalVeil : ICollectionFixture<LocalVeil>;
 
-public class LocalVeil : IAsyncLifetime
+public class LocalVeil(IReadOnlyDictionary<string, string?>? overrides = null) : IAsyncLifetime
 {
     private readonly List<IHost> hosts = [];
     private readonly List<string> stateDirectories = [];
     private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
     private readonly AuthOptions auth = new() { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
     private WebApplicationFactory<Program>? orchestrations;
+
+    public LocalVeil()
+        : this(null)
+    {
+    }
 
     public string Genoa => "genoa-" + suffix;
 
@@ -89,13 +94,18 @@ public class LocalVeil : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
             ["DurableTask:TaskHubName"] = "stack" + suffix,
-            ["DurableTask:MaxPollingInterval"] = "00:00:00.100",
+            ["DurableTask:MaxQueuePollingInterval"] = "00:00:00.100",
             ["Boot:HostEventsQueue"] = events,
             ["Boot:HostResultTimeout"] = "00:00:20",
             ["Boot:ReconcileGrace"] = "00:00:00",
             ["Auth:SigningKey"] = auth.SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         orchestrations = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseContentRoot(Path.Combine(RepoPaths.Root, "Orchestrations", "Veil.Orchestrations"));

@@ -1,13 +1,21 @@
-using System.Security.Claims;
 using System.Text.Json;
-using Veil.DurableTask;
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask.Client;
+using Veil.TaskHub.Client;
+using Veil.TaskHub.Diagnostics;
 
 namespace Veil.Orchestrations.Api;
 
 /// <summary>Body of terminate/suspend/resume/rewind.</summary>
 public sealed record InstanceActionRequest(string? Reason);
 
-/// <summary>Admin-only management of orchestration instances and parked messages.</summary>
+/// <summary>The engine's warnings in the process that answered: counts by event, and the latest.</summary>
+public sealed record EngineWarningsView(IReadOnlyDictionary<string, long> Counts, IReadOnlyList<EngineWarning> Recent);
+
+/// <summary>
+/// Admin-only management of orchestration instances (through the SDK's <see cref="DurableTaskClient"/>), of the
+/// engine's warnings, and of parked messages.
+/// </summary>
 internal static class OrchestrationAdminEndpoints
 {
     public static void MapOrchestrationAdmin(this RouteGroupBuilder api)
@@ -19,7 +27,7 @@ internal static class OrchestrationAdminEndpoints
             var statuses = new List<OrchestrationRuntimeStatus>();
             foreach (var s in (status ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!Enum.TryParse<OrchestrationRuntimeStatus>(s, ignoreCase: true, out var parsed))
+                if (!Enum.TryParse<OrchestrationRuntimeStatus>(s.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) || int.TryParse(s, out _))
                 {
                     return ApiProblems.BadField("status", $"'{s}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
                 }
@@ -32,28 +40,42 @@ internal static class OrchestrationAdminEndpoints
                 return ApiProblems.BadField("pageSize", "pageSize must be between 1 and 1000.");
             }
 
-            var query = new OrchestrationQuery { Statuses = statuses, Name = name, InstanceIdPrefix = prefix, CreatedFrom = from, CreatedTo = to, PageSize = pageSize ?? 50, ContinuationToken = continuationToken };
-            return Results.Ok(await client.QueryInstancesAsync(query, ct));
+            var query = new OrchestrationQuery
+            {
+                Statuses = statuses.Count == 0 ? null : statuses,
+                InstanceIdPrefix = prefix is { Length: > 0 } ? prefix : null,
+                CreatedFrom = from,
+                CreatedTo = to,
+                PageSize = pageSize ?? 50,
+                ContinuationToken = continuationToken is { Length: > 0 } ? continuationToken : null,
+            };
+            var page = await client.QueryPageAsync(query, name, ct);
+            return Results.Ok(new OrchestrationPageView(page.Values.Select(OrchestrationInstanceView.From).ToList(), page.ContinuationToken));
         });
+        admin.MapGet("/warnings", (EngineWarnings warnings) => Results.Ok(new EngineWarningsView(warnings.Counts, warnings.Recent)));
         admin.MapGet("/{id}", async (string id, DurableTaskClient client, CancellationToken ct) =>
-            await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance ? Results.Ok(instance) : ApiProblems.NotFound($"Orchestration instance '{id}'"));
+            await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance ? Results.Ok(OrchestrationInstanceView.From(instance)) : ApiProblems.NotFound($"Orchestration instance '{id}'"));
         admin.MapGet("/{id}/history", async (string id, DurableTaskClient client, CancellationToken ct) =>
-            Results.Ok(await client.GetOrchestrationHistoryAsync(id, ct)));
+            Results.Ok((await client.GetOrchestrationHistoryAsync(id, ct)).Select(HistoryEventView.From)));
         admin.MapPost("/{id}/terminate", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            Act(() => client.TerminateInstanceAsync(id, body?.Reason, ct)));
+            ActAsync(id, client, i => i.IsCompleted ? $"it is already {i.RuntimeStatus}" : null, () => client.TerminateInstanceAsync(id, new TerminateInstanceOptions(body?.Reason ?? "terminated by an admin", Recursive: true), ct), ct));
         admin.MapPost("/{id}/suspend", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            Act(() => client.SuspendInstanceAsync(id, body?.Reason, ct)));
+            ActAsync(id, client, i => i.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending ? null : $"only running instances can be suspended; it is {i.RuntimeStatus}", () => client.SuspendInstanceAsync(id, body?.Reason, ct), ct));
         admin.MapPost("/{id}/resume", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            Act(() => client.ResumeInstanceAsync(id, body?.Reason, ct)));
+            ActAsync(id, client, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Suspended ? null : $"only suspended instances can be resumed; it is {i.RuntimeStatus}", () => client.ResumeInstanceAsync(id, body?.Reason, ct), ct));
         admin.MapPost("/{id}/rewind", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            Act(() => client.RewindInstanceAsync(id, body?.Reason, ct)));
+            ActAsync(id, client, _ => null, () => client.RewindInstanceAsync(id, body?.Reason ?? "rewound by an admin", ct), ct));
         admin.MapPost("/{id}/restart", async (string id, bool? newInstanceId, DurableTaskClient client, CancellationToken ct) =>
         {
             try
             {
                 return Results.Ok(new { instanceId = await client.RestartAsync(id, newInstanceId ?? false, ct) });
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (ArgumentException)
+            {
+                return ApiProblems.NotFound($"Orchestration instance '{id}'");
+            }
+            catch (Exception e) when (e is InvalidOperationException or OrchestrationAlreadyExistsException)
             {
                 return ApiProblems.Conflict(e.Message);
             }
@@ -62,7 +84,8 @@ internal static class OrchestrationAdminEndpoints
         {
             try
             {
-                return Results.Ok(await client.PurgeInstanceAsync(id, recursive ?? false, ct));
+                var purged = await client.PurgeInstanceAsync(id, new PurgeInstanceOptions(recursive ?? false), ct);
+                return purged.PurgedInstanceCount == 0 ? ApiProblems.NotFound($"Orchestration instance '{id}'") : Results.Ok(new { purgedInstanceCount = purged.PurgedInstanceCount });
             }
             catch (InvalidOperationException e)
             {
@@ -71,6 +94,16 @@ internal static class OrchestrationAdminEndpoints
         });
         admin.MapPost("/{id}/events/{name}", async (string id, string name, JsonElement? payload, DurableTaskClient client, CancellationToken ct) =>
         {
+            if (await client.GetInstanceAsync(id, ct) is not { } instance)
+            {
+                return ApiProblems.NotFound($"Orchestration instance '{id}'");
+            }
+
+            if (instance.IsCompleted)
+            {
+                return ApiProblems.Conflict($"Instance '{id}' is {instance.RuntimeStatus}; an event would be discarded.");
+            }
+
             await client.RaiseEventAsync(id, name, payload, ct);
             return Results.Accepted();
         });
@@ -84,14 +117,28 @@ internal static class OrchestrationAdminEndpoints
             await parked.DiscardAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Parked message '{id}'"));
     }
 
-    private static async Task<IResult> Act(Func<Task> action)
+    /// <summary>
+    /// Sends a management command to an instance that exists and is in a state that takes it; the engine would
+    /// otherwise accept the message and silently discard it.
+    /// </summary>
+    private static async Task<IResult> ActAsync(string id, DurableTaskClient client, Func<OrchestrationMetadata, string?> refusal, Func<Task> action, CancellationToken ct)
     {
+        if (await client.GetInstanceAsync(id, ct) is not { } instance)
+        {
+            return ApiProblems.NotFound($"Orchestration instance '{id}'");
+        }
+
+        if (refusal(instance) is { } why)
+        {
+            return ApiProblems.Conflict($"Instance '{id}': {why}.");
+        }
+
         try
         {
             await action();
             return Results.Accepted();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (InvalidOperationException e)
         {
             return ApiProblems.Conflict(e.Message);
         }

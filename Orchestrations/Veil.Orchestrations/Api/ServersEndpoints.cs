@@ -1,5 +1,6 @@
 using System.Security.Claims;
-using Veil.DurableTask;
+using Microsoft.DurableTask.Client;
+using Veil.TaskHub.Client;
 using Veil.Orchestrations.Catalog;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Guests;
@@ -9,9 +10,6 @@ namespace Veil.Orchestrations.Api;
 
 /// <summary>Body of <c>POST /api/servers</c>.</summary>
 public sealed record CreateServerRequest(string? Name, string? FlavorName, string? ImageId, int? Count, Dictionary<string, string>? Metadata);
-
-/// <summary>One orchestration that acted on a server, with its history.</summary>
-public sealed record ServerAction(string InstanceId, string Name, OrchestrationRuntimeStatus RuntimeStatus, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, TaskFailureDetails? FailureDetails, IReadOnlyList<HistoryEvent> History);
 
 internal static class ServersEndpoints
 {
@@ -51,12 +49,14 @@ internal static class ServersEndpoints
             instances.Add(booted);
         }
 
-        var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = Veil.Orchestrations.Boot.DeleteServer.InstanceIdPrefix(server.ServerId), PageSize = 100 }, ct);
-        instances.AddRange(deletes.Instances);
+        var deletes = await client.QueryPageAsync(new OrchestrationQuery { InstanceIdPrefix = Veil.Orchestrations.Boot.DeleteServer.InstanceIdPrefix(server.ServerId), PageSize = 100 }, cancellation: ct);
+        instances.AddRange(deletes.Values);
         var actions = new List<ServerAction>();
         foreach (var instance in instances.OrderBy(i => i.CreatedAt))
         {
-            actions.Add(new ServerAction(instance.InstanceId, instance.Name, instance.RuntimeStatus, instance.CreatedAt, instance.CompletedAt, instance.FailureDetails, await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)));
+            var view = OrchestrationInstanceView.From(instance);
+            var history = (await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)).Select(HistoryEventView.From).ToList();
+            actions.Add(new ServerAction(view.InstanceId, view.Name, view.RuntimeStatus, view.CreatedAt, view.CompletedAt, view.FailureDetails, history));
         }
 
         return actions;

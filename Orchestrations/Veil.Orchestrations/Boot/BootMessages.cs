@@ -8,11 +8,17 @@ using Veil.Shared.Placement;
 
 namespace Veil.Orchestrations.Boot;
 
+/// <summary>
+/// The limits a boot or delete runs under, fixed in its input when it is scheduled: a replay (or a rewind) sees the
+/// same values even if the configuration changed meanwhile, and the SDK creates orchestrators without services.
+/// </summary>
+public sealed record BootLimits(int MaxAttempts, TimeSpan HostResultTimeout, TimeSpan BootSettleTimeout);
+
 /// <summary>Input of <see cref="BootServer"/>.</summary>
-public sealed record BootServerInput(string ProjectId, GuestSpec Guest);
+public sealed record BootServerInput(string ProjectId, GuestSpec Guest, BootLimits Limits);
 
 /// <summary>Input of <see cref="DeleteServer"/>.</summary>
-public sealed record DeleteServerInput(string ProjectId, Guid ServerId);
+public sealed record DeleteServerInput(string ProjectId, Guid ServerId, BootLimits Limits);
 
 /// <summary>Placement's answer for one boot: hosts to try in order, and why the others were left out.</summary>
 public sealed record PlacementOutcome(IReadOnlyList<PlacementCandidate> Candidates, string Explanation, MemoryEncryptionModel? Model);
@@ -20,39 +26,36 @@ public sealed record PlacementOutcome(IReadOnlyList<PlacementCandidate> Candidat
 /// <summary>Claim a slot on a host's provider for a server.</summary>
 public sealed record ClaimRequest(string HostName, string ProviderName, AsidRange Asids, Guid ServerId);
 
+/// <summary>Ask a host to spawn the server, recording first what the boot holds (host, claim).</summary>
+public sealed record SpawnRequest(string ProjectId, string HostName, AsidClaim? Claim, HostCommand Command);
+
+/// <summary>
+/// Whether the spawn command went out. It does not when the server is already being deleted: the boot then stops,
+/// leaving what it recorded to the delete, and tells <see cref="DeletedBy"/> it has ended.
+/// </summary>
+public sealed record SpawnStarted(bool Sent, string? DeletedBy);
+
 /// <summary>Put a command on a host's queue.</summary>
 public sealed record HostCommandRequest(string HostName, HostCommand Command);
 
-/// <summary>A change to a server's record; null fields stay as they are.</summary>
-public sealed record ServerUpdate(string ProjectId, Guid ServerId)
-{
-    public ServerStatus? Status { get; init; }
+/// <summary>How a boot ended, for the server's record.</summary>
+public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null);
 
-    public string? Step { get; init; }
+/// <summary>What a delete acts on: whether the server's boot has ended, and the server as recorded.</summary>
+public sealed record DeleteSubject(bool BootEnded, ServerRecord? Server);
 
-    public string? HostName { get; init; }
+/// <summary>How a delete ended, for the server's record; the slot it held is released first.</summary>
+public sealed record DeleteOutcome(string ProjectId, Guid ServerId, ServerStatus Status, AsidClaim? Release, string? Fault = null);
 
-    public string? ProviderName { get; init; }
+/// <summary>What a boot shows as its custom status while it runs (the Portal's instance page reads it).</summary>
+public sealed record BootStatus(ServerStep Step, string? Host = null, int? Slot = null, string? Fault = null);
 
-    public int? AsidSlot { get; init; }
-
-    public string? Fault { get; init; }
-
-    public string? DomainXml { get; init; }
-
-    public string? Placement { get; init; }
-
-    public bool ClearPlacement { get; init; }
-
-    /// <summary>
-    /// Written by <see cref="DeleteServer"/>. Once a server is DELETING only its delete changes its status: a boot
-    /// still running records where it got to (host, slot), not ACTIVE or ERROR.
-    /// </summary>
-    public bool ByDelete { get; init; }
-}
-
-/// <summary>The event name under which a host's outcome reaches the orchestration that sent the command.</summary>
+/// <summary>The events the boot and delete orchestrations wait for.</summary>
 public static class BootEvents
 {
+    /// <summary>A host's outcome for a command, raised on the orchestration that sent it (host-events trigger).</summary>
     public const string HostResult = "HostResult";
+
+    /// <summary>Raised by a server's boot on the delete waiting for it, when the boot ends.</summary>
+    public const string BootEnded = "BootEnded";
 }

@@ -25,4 +25,7 @@ public sealed class BootOptions
 
     /// <summary>The queue hosts report outcomes on. Default <c>host-events</c>.</summary>
     public string HostEventsQueue { get; set; } = Shared.Contracts.HostQueues.Events;
+
+    /// <summary>The limits a boot or delete scheduled now runs under.</summary>
+    public BootLimits Limits() => new(MaxAttempts, HostResultTimeout, BootSettleTimeout);
 }

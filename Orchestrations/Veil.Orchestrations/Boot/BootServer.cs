@@ -1,4 +1,4 @@
-using Veil.DurableTask;
+using Microsoft.DurableTask;
 using Veil.Orchestrations.Boot.Activities;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
@@ -7,11 +7,13 @@ using Veil.Shared.Contracts;
 namespace Veil.Orchestrations.Boot;
 
 /// <summary>
-/// A tenant's boot: select hosts → claim an ASID slot → ask the host to spawn → wait for its answer, raced with a
-/// durable timeout. A failed or silent host gets its claim released (and a destroy, in case it answers late) and the
-/// next alternate is tried. Ends ACTIVE, or ERROR with a fault that says exactly why.
+/// A tenant's boot, in the user's three steps — schedule (placement), claim an ASID slot, spawn — each an activity
+/// that records its own progress on the server, then the host's answer raced with a durable timeout. A failed or
+/// silent host gets its claim released (and a destroy, in case it answers late) and the next alternate is tried.
+/// Ends ACTIVE, or ERROR with a fault that says exactly why; a boot overtaken by a delete stops before spawning and
+/// leaves what it holds to the delete, which it tells when it ends.
 /// </summary>
-public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions> options) : TaskOrchestrator<BootServerInput, ServerStatus>
+public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 {
     /// <summary>A server's boot has one instance id, so it is scheduled once and can be found from the server.</summary>
     public static string InstanceIdFor(Guid serverId) => $"boot-{serverId:N}";
@@ -21,22 +23,21 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var guest = input.Guest;
-        await Step(context, input, "scheduling");
-        var placement = await context.CallStepAsync<PlacementOutcome>(nameof(SelectHosts), guest);
+        var settings = input.Limits;
+        context.SetCustomStatus(new BootStatus(ServerStep.Scheduling));
+        var placement = await context.CallStepAsync<PlacementOutcome>(nameof(SelectHosts), input);
         if (placement.Candidates.Count == 0)
         {
-            return await Fail(context, input, placement.Explanation);
+            return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation));
         }
 
-        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId) { Placement = placement.Explanation });
-
         var failures = new List<string>();
-        foreach (var candidate in placement.Candidates.Take(options.Value.MaxAttempts))
+        foreach (var candidate in placement.Candidates.Take(settings.MaxAttempts))
         {
             AsidClaim? claim = null;
             if (candidate.ProviderName is { } provider && candidate.Asids is { } asids)
             {
-                await Step(context, input, "claiming-asid");
+                context.SetCustomStatus(new BootStatus(ServerStep.ClaimingAsid, candidate.HostName));
                 claim = await context.CallStepAsync<AsidClaim?>(nameof(ClaimAsid), new ClaimRequest(candidate.HostName, provider, asids, guest.ServerId));
                 if (claim is null)
                 {
@@ -45,33 +46,26 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
                 }
             }
 
-            await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId)
-            {
-                Step = "spawning",
-                HostName = candidate.HostName,
-                ProviderName = claim?.ProviderName,
-                AsidSlot = claim?.Slot,
-            });
-            context.SetCustomStatus(new { step = "spawning", host = candidate.HostName, slot = claim?.Slot });
+            context.SetCustomStatus(new BootStatus(ServerStep.Spawning, candidate.HostName, claim?.Slot));
             var command = new HostCommand(context.NewGuid(), HostCommandKind.Spawn, guest.ServerId, guest, context.InstanceId);
-            await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(candidate.HostName, command));
-            var outcome = await WaitForHost(context, command.CommandId, options.Value.HostResultTimeout);
-            if (outcome is { Outcome: HostCommandOutcome.Succeeded })
+            var spawn = await context.CallStepAsync<SpawnStarted>(nameof(SpawnServer), new SpawnRequest(input.ProjectId, candidate.HostName, claim, command));
+            if (!spawn.Sent)
             {
-                await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, guest.ServerId)
-                {
-                    Status = ServerStatus.Active,
-                    Step = "active",
-                    DomainXml = outcome.DomainXml,
-                });
-                context.SetCustomStatus(new { step = "active", host = candidate.HostName, slot = claim?.Slot });
-                return ServerStatus.Active;
+                Notify(context, spawn.DeletedBy, guest.ServerId);
+                return ServerStatus.Deleting;
             }
 
-            failures.Add(outcome is null
-                ? $"{candidate.HostName}: no answer within {options.Value.HostResultTimeout.TotalSeconds:F0} s"
-                : $"{candidate.HostName}: {outcome.Failure?.Code}: {outcome.Failure?.Message}");
-            if (outcome is null)
+            var answer = await WaitForHostAsync(context, command.CommandId, settings.HostResultTimeout);
+            if (answer is { Outcome: HostCommandOutcome.Succeeded })
+            {
+                context.SetCustomStatus(new BootStatus(ServerStep.Active, candidate.HostName, claim?.Slot));
+                return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml));
+            }
+
+            failures.Add(answer is null
+                ? $"{candidate.HostName}: no answer within {settings.HostResultTimeout.TotalSeconds:F0} s"
+                : $"{candidate.HostName}: {answer.Failure?.Code}: {answer.Failure?.Message}");
+            if (answer is null)
             {
                 // It may still spawn later: make sure it does not keep a guest nobody owns.
                 await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(
@@ -84,11 +78,12 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
             }
         }
 
-        return await Fail(context, input, $"No valid host was found: every host tried failed ({string.Join("; ", failures)}). {placement.Explanation}");
+        var fault = $"No valid host was found: every host tried failed ({string.Join("; ", failures)}). {placement.Explanation}";
+        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault));
     }
 
     /// <summary>The host's answer to this command, or null after the timeout. Answers to earlier commands are skipped.</summary>
-    internal static async Task<HostEvent?> WaitForHost(TaskOrchestrationContext context, Guid commandId, TimeSpan timeout)
+    internal static async Task<HostEvent?> WaitForHostAsync(TaskOrchestrationContext context, Guid commandId, TimeSpan timeout)
     {
         var deadline = context.CurrentUtcDateTime + timeout;
         while (context.CurrentUtcDateTime < deadline)
@@ -110,22 +105,24 @@ public sealed class BootServer(Microsoft.Extensions.Options.IOptions<BootOptions
         return null;
     }
 
-    private static async Task Step(TaskOrchestrationContext context, BootServerInput input, string step)
+    private static async Task<ServerStatus> EndAsync(TaskOrchestrationContext context, BootOutcome outcome)
     {
-        context.SetCustomStatus(new { step });
-        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.Guest.ServerId) { Step = step });
+        if (outcome.Status == ServerStatus.Error)
+        {
+            context.SetCustomStatus(new BootStatus(ServerStep.Error, Fault: outcome.Fault));
+        }
+
+        var deletedBy = await context.CallStepAsync<string?>(nameof(RecordOutcome), outcome);
+        Notify(context, deletedBy, outcome.ServerId);
+        return deletedBy is null ? outcome.Status : ServerStatus.Deleting;
     }
 
-    private static async Task<ServerStatus> Fail(TaskOrchestrationContext context, BootServerInput input, string fault)
+    /// <summary>Tells the delete that waits for this boot that it has ended.</summary>
+    private static void Notify(TaskOrchestrationContext context, string? deleteInstanceId, Guid serverId)
     {
-        context.SetCustomStatus(new { step = "error", fault });
-        await context.CallStepAsync<bool>(nameof(RecordServer), new ServerUpdate(input.ProjectId, input.Guest.ServerId)
+        if (deleteInstanceId is { Length: > 0 })
         {
-            Status = ServerStatus.Error,
-            Step = "error",
-            Fault = fault,
-            ClearPlacement = true,
-        });
-        return ServerStatus.Error;
+            context.SendEvent(deleteInstanceId, BootEvents.BootEnded, serverId);
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Veil.DurableTask;
+using Microsoft.DurableTask.Client;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 using Veil.Storage.Queues;

@@ -1,4 +1,4 @@
-using Veil.DurableTask;
+using Microsoft.DurableTask;
 
 namespace Veil.Orchestrations.Boot;
 
@@ -23,7 +23,7 @@ public static class StorageOutageRetry
     public static TaskOptions Options { get; } = TaskOptions.FromRetryPolicy(
         new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30))
         {
-            Handle = IsOutage,
+            HandleFailure = IsOutage,
         });
 
     /// <summary>An activity step of a boot or delete, retried through storage outages.</summary>

@@ -1,6 +1,8 @@
 using Azure;
 using Microsoft.Extensions.Options;
-using Veil.DurableTask;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Veil.TaskHub.Client;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Hosts;
 using Veil.Orchestrations.Servers;
@@ -36,12 +38,12 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             var fault = boot switch
             {
                 null => $"The boot orchestration {stuck.BootInstanceId} was never scheduled (the API stopped between recording the server and scheduling its boot).",
-                { } ended when ended.RuntimeStatus.IsTerminal() => $"The boot orchestration {ended.InstanceId} ended {ended.RuntimeStatus.ToString().ToUpperInvariant()} before the server became ACTIVE.",
+                { IsCompleted: true } ended => $"The boot orchestration {ended.InstanceId} ended {ended.RuntimeStatus.ToString().ToUpperInvariant()} before the server became ACTIVE.",
                 _ => null,
             };
             if (fault is not null)
             {
-                byServer[stuck.ServerId] = await servers.UpdateAsync(stuck.ProjectId, stuck.ServerId, s => s.Status == ServerStatus.Build ? s with { Status = ServerStatus.Error, Step = "error", Fault = fault } : s, cancellationToken) ?? stuck;
+                byServer[stuck.ServerId] = await servers.UpdateAsync(stuck.ProjectId, stuck.ServerId, s => s.Status == ServerStatus.Build ? s.WithBootOutcome(ServerStatus.Error, fault, null) : s, cancellationToken) ?? stuck;
                 released.Add($"server {stuck.ServerId}: {fault}");
             }
         }
@@ -50,12 +52,13 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         // step of DeleteServer (destroy, release, mark DELETED) may run twice.
         foreach (var deleting in byServer.Values.Where(s => s.Status == ServerStatus.Deleting && now - s.UpdatedAt > options.Value.ReconcileGrace).ToList())
         {
-            var deletes = await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = DeleteServer.InstanceIdPrefix(deleting.ServerId), PageSize = 100 }, cancellationToken);
-            if (deletes.Instances.All(i => i.RuntimeStatus.IsTerminal()))
+            var deletes = await client.QueryPageAsync(new OrchestrationQuery { InstanceIdPrefix = DeleteServer.InstanceIdPrefix(deleting.ServerId), PageSize = 100 }, cancellation: cancellationToken);
+            if (deletes.Values.All(i => i.IsCompleted))
             {
-                await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(deleting.ProjectId, deleting.ServerId),
-                    new StartOrchestrationOptions(DeleteServer.InstanceIdFor(deleting.ServerId, now)), cancellationToken);
-                released.Add($"server {deleting.ServerId}: its delete had not finished ({deletes.Instances.Count} earlier attempt(s)); scheduled again");
+                var deleteId = DeleteServer.InstanceIdFor(deleting.ServerId, now);
+                await servers.UpdateAsync(deleting.ProjectId, deleting.ServerId, s => s.WithDeleteRequested(deleteId), cancellationToken);
+                await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(deleting.ProjectId, deleting.ServerId, options.Value.Limits()), new StartOrchestrationOptions(deleteId), cancellationToken);
+                released.Add($"server {deleting.ServerId}: its delete had not finished ({deletes.Values.Count} earlier attempt(s)); scheduled again");
             }
         }
 

@@ -17,8 +17,8 @@ public sealed record ServerRecord
 
     public ServerStatus Status { get; init; } = ServerStatus.Build;
 
-    /// <summary>What the boot is doing now: scheduling, claiming-asid, spawning.</summary>
-    public string? Step { get; init; }
+    /// <summary>What the boot or delete is doing now.</summary>
+    public ServerStep? Step { get; init; }
 
     public MemoryEncryptionModel? Model { get; init; }
 
@@ -39,7 +39,49 @@ public sealed record ServerRecord
 
     public string? BootInstanceId { get; init; }
 
+    /// <summary>The delete orchestration that owns this server once it is DELETING; a boot still running tells it when it ends.</summary>
+    public string? DeleteInstanceId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Once DELETING (or DELETED) only the delete changes a server's status and step.</summary>
+    public bool IsBeingDeleted => Status is ServerStatus.Deleting or ServerStatus.Deleted;
+
+    /// <summary>
+    /// A boot's progress: the step, and what it now holds (host, provider, slot), which is recorded even while the
+    /// server is being deleted, so the delete knows what to destroy and release.
+    /// </summary>
+    public ServerRecord WithBootProgress(ServerStep step, string? hostName = null, string? providerName = null, int? asidSlot = null) => this with
+    {
+        Step = IsBeingDeleted ? Step : step,
+        HostName = hostName ?? HostName,
+        ProviderName = providerName ?? ProviderName,
+        AsidSlot = asidSlot ?? AsidSlot,
+    };
+
+    /// <summary>How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held). Ignored once being deleted.</summary>
+    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml) => IsBeingDeleted ? this : status switch
+    {
+        ServerStatus.Active => this with { Status = status, Step = ServerStep.Active, DomainXml = domainXml ?? DomainXml, Fault = null },
+        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault, HostName = null, ProviderName = null, AsidSlot = null },
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A boot ends ACTIVE or ERROR."),
+    };
+
+    /// <summary>A delete has been asked for: from now on only <paramref name="deleteInstanceId"/> changes the status.</summary>
+    public ServerRecord WithDeleteRequested(string deleteInstanceId) => this with
+    {
+        Status = ServerStatus.Deleting,
+        Step = ServerStep.Deleting,
+        DeleteInstanceId = deleteInstanceId,
+    };
+
+    /// <summary>How the delete ended: DELETED (nothing held any more) or ERROR with why.</summary>
+    public ServerRecord WithDeleteOutcome(ServerStatus status, string? fault) => status switch
+    {
+        ServerStatus.Deleted => this with { Status = status, Step = ServerStep.Deleted, HostName = null, ProviderName = null, AsidSlot = null },
+        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault },
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A delete ends DELETED or ERROR."),
+    };
 }

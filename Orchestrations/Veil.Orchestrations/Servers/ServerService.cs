@@ -1,4 +1,7 @@
-using Veil.DurableTask;
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Veil.Orchestrations.Boot;
 using Veil.Shared.Guests;
 using Veil.Shared.MemoryEncryption;
@@ -6,7 +9,7 @@ using Veil.Shared.MemoryEncryption;
 namespace Veil.Orchestrations.Servers;
 
 /// <summary>Creates and deletes servers: the record first, then the durable orchestration that does the work.</summary>
-public sealed class ServerService(ServerStore servers, DurableTaskClient client, TimeProvider time)
+public sealed class ServerService(ServerStore servers, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Records the server (BUILD) and schedules its boot. The request must already have been resolved. Idempotent by
@@ -28,7 +31,7 @@ public sealed class ServerService(ServerStore servers, DurableTaskClient client,
             FlavorName = guest.FlavorName,
             ImageId = guest.ImageId,
             Model = resolution.Model,
-            Step = "queued",
+            Step = ServerStep.Scheduling,
             BootInstanceId = instanceId,
             CreatedAt = now,
             UpdatedAt = now,
@@ -50,7 +53,8 @@ public sealed class ServerService(ServerStore servers, DurableTaskClient client,
 
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest), new StartOrchestrationOptions(instanceId), cancellationToken);
+            // Refused while an instance of that id is Pending, Running or Suspended: a retry never starts a second boot.
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits()), new StartOrchestrationOptions(instanceId), cancellationToken);
         }
         catch (OrchestrationAlreadyExistsException)
         {
@@ -63,17 +67,14 @@ public sealed class ServerService(ServerStore servers, DurableTaskClient client,
     /// <summary>Schedules the deletion; false when the server does not exist in that project.</summary>
     public async Task<bool> DeleteAsync(string projectId, Guid serverId, CancellationToken cancellationToken = default)
     {
-        // Marked at once, so the tenant sees DELETING from this request on.
-        if (await servers.UpdateAsync(projectId, serverId, s => s with { Status = ServerStatus.Deleting, Step = "deleting" }, cancellationToken) is null)
+        // Marked at once, so the tenant sees DELETING from this request on, and a boot still running knows whom to tell when it ends.
+        var deleteId = DeleteServer.InstanceIdFor(serverId, time.GetUtcNow());
+        if (await servers.UpdateAsync(projectId, serverId, s => s.WithDeleteRequested(deleteId), cancellationToken) is null)
         {
             return false;
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(DeleteServer),
-            new DeleteServerInput(projectId, serverId),
-            new StartOrchestrationOptions(DeleteServer.InstanceIdFor(serverId, time.GetUtcNow())),
-            cancellationToken);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(projectId, serverId, options.Value.Limits()), new StartOrchestrationOptions(deleteId), cancellationToken);
         return true;
     }
 }

@@ -43,7 +43,7 @@ public sealed class VeilProcesses : IAsyncDisposable
         [
             "--urls", $"http://127.0.0.1:{port}", $"--Auth:SigningKey={SigningKey}",
             "--Boot:ReconcileInterval=00:00:05", "--Boot:ReconcileGrace=00:00:15", "--Boot:HostResultTimeout=00:00:30", "--Boot:HeartbeatWindow=00:00:20",
-            "--DurableTask:LeaseDuration=00:00:15", "--DurableTask:MessageVisibilityTimeout=00:00:15",
+            "--DurableTask:PartitionLeaseInterval=00:00:15", "--DurableTask:MessageVisibilityTimeout=00:00:15",
         ]))];
         HostWorkers = [.. HostNames.Select(host => Dotnet($"hostworker-{host}", "HostWorker/Veil.HostWorker", "Veil.HostWorker.dll",
         [

@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Veil.Orchestrations.Claims;
-using Veil.DurableTask;
 
 namespace Veil.Orchestrations.Boot.Activities;
 
@@ -9,16 +9,16 @@ public sealed class ClaimAsid(AsidLedger ledger) : TaskActivity<ClaimRequest, As
     public override Task<AsidClaim?> RunAsync(TaskActivityContext context, ClaimRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return ledger.ClaimAsync(input.HostName, input.ProviderName, input.Asids, input.ServerId, context.CancellationToken);
+        return ledger.ClaimAsync(input.HostName, input.ProviderName, input.Asids, input.ServerId);
     }
 }
 
-/// <summary>Frees a server's slot on a provider.</summary>
+/// <summary>Frees a server's slot on a provider (a boot's compensation when its host failed).</summary>
 public sealed class ReleaseAsid(AsidLedger ledger) : TaskActivity<AsidClaim, int>
 {
     public override Task<int> RunAsync(TaskActivityContext context, AsidClaim input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return ledger.ReleaseAsync(input.ProviderName, input.ServerId, context.CancellationToken);
+        return ledger.ReleaseAsync(input.ProviderName, input.ServerId);
     }
 }

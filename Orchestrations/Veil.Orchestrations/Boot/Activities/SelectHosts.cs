@@ -1,29 +1,40 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Veil.Orchestrations.Hosts;
-using Veil.Shared.Guests;
+using Veil.Orchestrations.Servers;
 using Veil.Shared.MemoryEncryption;
 using Veil.Shared.Placement;
-using Veil.DurableTask;
 
 namespace Veil.Orchestrations.Boot.Activities;
 
-/// <summary>Resolves the request again and asks placement for hosts, keeping the explanation.</summary>
-public sealed class SelectHosts(HostRegistry registry, IOptions<BootOptions> options, TimeProvider time) : TaskActivity<GuestSpec, PlacementOutcome>
+/// <summary>
+/// The boot's first step, nova's scheduling: resolves the request again, asks placement for hosts, and records
+/// placement's account on the server (the host chosen and why every other host was left out).
+/// </summary>
+public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOptions<BootOptions> options, TimeProvider time) : TaskActivity<BootServerInput, PlacementOutcome>
 {
-    public override async Task<PlacementOutcome> RunAsync(TaskActivityContext context, GuestSpec input)
+    public override async Task<PlacementOutcome> RunAsync(TaskActivityContext context, BootServerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var outcome = await DecideAsync(input);
+        var next = outcome.Candidates is [{ Asids: not null }, ..] ? ServerStep.ClaimingAsid : ServerStep.Spawning;
+        await servers.UpdateAsync(input.ProjectId, input.Guest.ServerId, s => (outcome.Candidates.Count > 0 ? s.WithBootProgress(next) : s) with { Placement = outcome.Explanation });
+        return outcome;
+    }
+
+    private async Task<PlacementOutcome> DecideAsync(BootServerInput input)
+    {
         MemoryEncryptionResolution request;
         try
         {
-            request = MemoryEncryptionResolver.Resolve(input.FlavorExtraSpecs, input.ImageProperties, null);
+            request = MemoryEncryptionResolver.Resolve(input.Guest.FlavorExtraSpecs, input.Guest.ImageProperties, null);
         }
         catch (MemoryEncryptionRequestException e)
         {
             return new PlacementOutcome([], e.Message, null);
         }
 
-        var hosts = await registry.ListAsync(context.CancellationToken);
+        var hosts = await registry.ListAsync();
         var decision = HostPlacement.Select(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, options.Value.MaxAttempts);
         return new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model);
     }

@@ -1,0 +1,109 @@
+using Veil.Orchestrations.Boot;
+using Veil.Orchestrations.Boot.Activities;
+using Veil.Orchestrations.Servers;
+using Veil.Shared.Contracts;
+
+namespace Veil.Orchestrations.Tests;
+
+/// <summary>DeleteServer's branches, its activities faked: waiting for a running boot, destroy failures.</summary>
+public sealed class DeleteServerTests
+{
+    private static readonly DeleteServerInput Input = new("project-a", Guid.NewGuid(), new BootLimits(MaxAttempts: 3, HostResultTimeout: TimeSpan.FromSeconds(60), BootSettleTimeout: TimeSpan.FromMinutes(15)));
+
+    private readonly OrchestrationDriver driver = new(new DeleteServer(), OrchestrationsExtensions.DataConverter);
+
+    private static ServerRecord Server(string? host = "genoa", int? slot = 4) => new()
+    {
+        ServerId = Input.ServerId,
+        ProjectId = Input.ProjectId,
+        Name = "web",
+        FlavorName = "snp.small",
+        Status = ServerStatus.Deleting,
+        HostName = host,
+        ProviderName = slot is null ? null : $"{host}_amd_sev_snp",
+        AsidSlot = slot,
+    };
+
+    private OrchestrationDriver Deleting(Func<int, DeleteSubject> subject, HostCommandOutcome destroy = HostCommandOutcome.Succeeded)
+    {
+        var reads = 0;
+        return driver
+            .Activity<DeleteServerInput, DeleteSubject>(nameof(ReadDeleteSubject), _ => subject(++reads))
+            .Activity<HostCommandRequest, bool>(nameof(SendHostCommand), r =>
+            {
+                driver.Raise(BootEvents.HostResult, new HostEvent(r.Command.CommandId, r.Command.CorrelationId, r.Command.Kind, r.Command.ServerId, r.HostName, destroy, "absent", DateTimeOffset.UnixEpoch,
+                    Failure: destroy == HostCommandOutcome.Succeeded ? null : new HostFailure("destroy-failed", "libvirt: domain is locked")));
+                return true;
+            })
+            .Activity<DeleteOutcome, bool>(nameof(FinishDelete), _ => true);
+    }
+
+    [Fact]
+    public void BootEnded_DestroysOnItsHost_ReleasesTheSlot_MarksDeleted()
+    {
+        var (_, output, _) = Deleting(_ => new DeleteSubject(true, Server())).Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.Equal(ServerStatus.Deleted, output);
+        var destroy = Assert.Single(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
+        Assert.Equal(("genoa", HostCommandKind.Destroy), (destroy.HostName, destroy.Command.Kind));
+        var finish = Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete)));
+        Assert.Equal((ServerStatus.Deleted, "genoa_amd_sev_snp", 4), (finish.Status, finish.Release!.ProviderName, finish.Release.Slot));
+    }
+
+    [Fact]
+    public void NeverPlaced_NothingToDestroyOrRelease_MarkedDeleted()
+    {
+        var (status, output, failure) = Deleting(_ => new DeleteSubject(true, Server(host: null, slot: null))).Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.True(status == DurableTask.Core.OrchestrationStatus.Completed, $"{status}: {failure?.ErrorMessage} {failure?.InnerFailure?.ErrorMessage}");
+        Assert.Equal(ServerStatus.Deleted, output);
+        Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
+        Assert.Null(Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Release);
+    }
+
+    [Fact]
+    public void BootStillRunning_WaitsForItsBootEndedEvent_ThenGoesAheadAtOnce()
+    {
+        var start = driver.Now;
+        Deleting(read =>
+        {
+            if (read == 1)
+            {
+                driver.Raise(BootEvents.BootEnded, Input.ServerId);
+            }
+
+            // The boot's instance row may not say Completed yet when its event arrives: the event is enough.
+            return new DeleteSubject(false, Server());
+        });
+
+        var (_, output, _) = driver.Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.Equal(ServerStatus.Deleted, output);
+        Assert.Equal(2, driver.CallsOf<DeleteServerInput>(nameof(ReadDeleteSubject)).Count);
+        Assert.Equal(TimeSpan.Zero, driver.Now - start);
+    }
+
+    [Fact]
+    public void BootEndsWithoutTellingIt_RecheckedAtGrowingIntervals_NotEverySecond()
+    {
+        var start = driver.Now;
+        Deleting(read => new DeleteSubject(read >= 5, Server()));
+
+        driver.Run<DeleteServerInput, ServerStatus>(Input);
+
+        // Waits of 5, 10, 20 and 40 s between the five reads: 75 s, where a poll every second would read 75 times.
+        Assert.Equal(5, driver.CallsOf<DeleteServerInput>(nameof(ReadDeleteSubject)).Count);
+        Assert.Equal(TimeSpan.FromSeconds(75), driver.Now - start);
+    }
+
+    [Fact]
+    public void DestroyFails_ServerErrorNamesTheHostAndWhy_SlotKept()
+    {
+        var (_, output, _) = Deleting(_ => new DeleteSubject(true, Server()), HostCommandOutcome.Failed).Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.Equal(ServerStatus.Error, output);
+        var finish = Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete)));
+        Assert.Equal((ServerStatus.Error, "Deleting failed on genoa: destroy-failed: libvirt: domain is locked"), (finish.Status, finish.Fault));
+        Assert.Null(finish.Release);
+    }
+}

@@ -1,0 +1,138 @@
+using DurableTask.Core;
+using DurableTask.Core.Command;
+using DurableTask.Core.History;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+
+namespace Veil.Orchestrations.Tests;
+
+/// <summary>
+/// Runs one orchestrator the way DurableTask.Core's dispatcher does — each episode a fresh SDK shim replayed by
+/// DurableTask.Core's <see cref="TaskOrchestrationExecutor"/> over the history so far plus the new events — but with
+/// the dispatcher's storage and queues replaced by this test: activities are answered at once by fakes, raised
+/// events are delivered in the next episode, and when nothing else is pending the earliest timer fires, moving a
+/// virtual clock. So an orchestrator's branches, timeouts included, run in milliseconds against the real SDK types.
+/// </summary>
+internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataConverter converter)
+{
+    private readonly DurableTaskShimFactory shims = new(new DurableTaskWorkerOptions { DataConverter = converter }, null);
+    private readonly Dictionary<string, Func<string?, object?>> activities = new(StringComparer.Ordinal);
+    private readonly List<HistoryEvent> pending = [];
+    private readonly List<(int Id, DateTime FireAt)> timers = [];
+
+    /// <summary>The virtual time; starts at a fixed instant.</summary>
+    public DateTime Now { get; private set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Every activity call, in order: its name and its input as the orchestrator sent it.</summary>
+    public List<(string Name, string? Input)> Calls { get; } = [];
+
+    /// <summary>Events the orchestration sent to other instances: target, name, payload.</summary>
+    public List<(string InstanceId, string Name, string? Data)> Sent { get; } = [];
+
+    public List<HistoryEvent> History { get; } = [];
+
+    /// <summary>Answers activity <paramref name="name"/> with <paramref name="fake"/>; a fake that throws fails the task.</summary>
+    public OrchestrationDriver Activity<TIn, TOut>(string name, Func<TIn, TOut> fake)
+    {
+        activities[name] = raw => fake(converter.Deserialize<TIn>(Argument(raw))!);
+        return this;
+    }
+
+    /// <summary>An event for this instance, delivered in the next episode (as a host's answer arriving).</summary>
+    public void Raise(string name, object? payload) => pending.Add(new EventRaisedEvent(-1, converter.Serialize(payload)) { Name = name });
+
+    /// <summary>The activity calls of that name, their inputs read as <typeparamref name="T"/>.</summary>
+    public IReadOnlyList<T> CallsOf<T>(string name) =>
+        Calls.Where(c => c.Name == name).Select(c => converter.Deserialize<T>(Argument(c.Input))!).ToList();
+
+    /// <summary>Runs the orchestration to its end and returns how it ended and its output.</summary>
+    public (OrchestrationStatus Status, TOut? Output, FailureDetails? Failure) Run<TIn, TOut>(TIn input, int maxEpisodes = 200)
+    {
+        var instance = new OrchestrationInstance { InstanceId = "test-instance", ExecutionId = "1" };
+        pending.Add(new ExecutionStartedEvent(-1, converter.Serialize(input)) { Name = "under-test", OrchestrationInstance = instance });
+        for (var episode = 0; episode < maxEpisodes; episode++)
+        {
+            if (pending.Count == 0)
+            {
+                var timer = timers.Count > 0 ? timers.MinBy(t => t.FireAt) : throw new InvalidOperationException($"The orchestration waits with nothing left to deliver: {string.Join(", ", History.Select(e => e.EventType))}");
+                timers.Remove(timer);
+                Now = timer.FireAt > Now ? timer.FireAt : Now;
+                pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
+            }
+
+            var state = new OrchestrationRuntimeState(History.ToList());
+            var arrived = new List<HistoryEvent> { new OrchestratorStartedEvent(-1) { Timestamp = Now } };
+            arrived.AddRange(pending);
+            pending.Clear();
+            foreach (var e in arrived)
+            {
+                state.AddEvent(e);
+            }
+
+            History.AddRange(arrived);
+            var shim = shims.CreateOrchestration("under-test", orchestrator, parent: null);
+            var result = new TaskOrchestrationExecutor(state, shim, BehaviorOnContinueAsNew.Carryover, ErrorPropagationMode.UseFailureDetails).Execute();
+            foreach (var action in result.Actions)
+            {
+                if (Act(action) is { } completed)
+                {
+                    return (completed.OrchestrationStatus, completed.OrchestrationStatus != OrchestrationStatus.Completed || completed.Result is null ? default : converter.Deserialize<TOut>(completed.Result), completed.FailureDetails);
+                }
+            }
+
+            History.Add(new OrchestratorCompletedEvent(-1));
+        }
+
+        throw new InvalidOperationException($"The orchestration did not end within {maxEpisodes} episodes.");
+    }
+
+    /// <summary>DurableTask.Core schedules an activity with its parameters as a JSON array; the SDK passes one.</summary>
+    private static string? Argument(string? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        using var parameters = System.Text.Json.JsonDocument.Parse(raw);
+        return parameters.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? parameters.RootElement.GetArrayLength() == 0 ? null : parameters.RootElement[0].GetRawText()
+            : raw;
+    }
+
+    private OrchestrationCompleteOrchestratorAction? Act(OrchestratorAction action)
+    {
+        switch (action)
+        {
+            case ScheduleTaskOrchestratorAction task:
+                var name = task.Name ?? "";
+                History.Add(new TaskScheduledEvent(task.Id, name, task.Version, task.Input));
+                Calls.Add((name, task.Input));
+                var fake = activities.TryGetValue(name, out var f) ? f : throw new InvalidOperationException($"No fake for activity {name}.");
+                try
+                {
+                    pending.Add(new TaskCompletedEvent(-1, task.Id, converter.Serialize(fake(task.Input))));
+                }
+                catch (Exception e)
+                {
+                    pending.Add(new TaskFailedEvent(-1, task.Id, e.Message, null, new FailureDetails(e)));
+                }
+
+                return null;
+            case CreateTimerOrchestratorAction timer:
+                History.Add(new TimerCreatedEvent(timer.Id, timer.FireAt));
+                timers.Add((timer.Id, timer.FireAt));
+                return null;
+            case SendEventOrchestratorAction send:
+                var target = send.Instance?.InstanceId ?? "";
+                History.Add(new EventSentEvent(send.Id) { InstanceId = target, Name = send.EventName, Input = send.EventData });
+                Sent.Add((target, send.EventName ?? "", send.EventData));
+                return null;
+            case OrchestrationCompleteOrchestratorAction complete:
+                return complete;
+            default:
+                throw new NotSupportedException($"The driver does not run {action.GetType().Name}.");
+        }
+    }
+}

@@ -7,7 +7,8 @@ namespace Veil.Storage;
 
 /// <summary>
 /// The storage account's queues, tables and blob containers, each created once on first use. One instance per
-/// process; the Azure SDK clients it hands out are thread-safe.
+/// process; the Azure SDK clients it hands out are thread-safe. A creation that failed (storage was away) is not
+/// remembered: the next use tries again.
 /// </summary>
 public sealed class StorageAccount
 {
@@ -27,24 +28,39 @@ public sealed class StorageAccount
     }
 
     /// <summary>A queue, created if it does not exist yet. Queue names follow <see cref="StorageNames.IsValidQueueName"/>.</summary>
-    public Task<QueueClient> QueueAsync(string name) => knownQueues.GetOrAdd(name, n => new(async () =>
+    public Task<QueueClient> QueueAsync(string name) => Once(knownQueues, name, async n =>
     {
         var queue = queues.GetQueueClient(StorageNames.RequireQueueName(n));
         await queue.CreateIfNotExistsAsync();
         return queue;
-    })).Value;
+    });
 
-    public Task<TableClient> TableAsync(string name) => knownTables.GetOrAdd(name, n => new(async () =>
+    public Task<TableClient> TableAsync(string name) => Once(knownTables, name, async n =>
     {
         var table = tables.GetTableClient(n);
         await table.CreateIfNotExistsAsync();
         return table;
-    })).Value;
+    });
 
-    public Task<BlobContainerClient> ContainerAsync(string name) => knownContainers.GetOrAdd(name, n => new(async () =>
+    public Task<BlobContainerClient> ContainerAsync(string name) => Once(knownContainers, name, async n =>
     {
         var container = blobs.GetBlobContainerClient(n);
         await container.CreateIfNotExistsAsync();
         return container;
-    })).Value;
+    });
+
+    /// <summary>The client for <paramref name="name"/>, created once; a failed creation is forgotten so that the next call retries it.</summary>
+    private static async Task<T> Once<T>(ConcurrentDictionary<string, Lazy<Task<T>>> known, string name, Func<string, Task<T>> create)
+    {
+        var entry = known.GetOrAdd(name, n => new Lazy<Task<T>>(() => create(n)));
+        try
+        {
+            return await entry.Value;
+        }
+        catch
+        {
+            known.TryRemove(new KeyValuePair<string, Lazy<Task<T>>>(name, entry));
+            throw;
+        }
+    }
 }

@@ -21,7 +21,7 @@ namespace Veil.Orchestrations.IntegrationTests;
 [CollectionDefinition(nameof(LocalVeil))]
 public sealed class SharedLocalVeil : ICollectionFixture<LocalVeil>;
 
-public class LocalVeil(IReadOnlyDictionary<string, string?>? overrides = null) : IAsyncLifetime
+public class LocalVeil : IAsyncLifetime
 {
     private readonly List<IHost> hosts = [];
     private readonly List<string> stateDirectories = [];
@@ -29,10 +29,8 @@ public class LocalVeil(IReadOnlyDictionary<string, string?>? overrides = null) :
     private readonly AuthOptions auth = new() { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
     private WebApplicationFactory<Program>? orchestrations;
 
-    public LocalVeil()
-        : this(null)
-    {
-    }
+    /// <summary>Settings of the Orchestrations host that replace the ones tests use (the benchmarks compare profiles).</summary>
+    public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
 
     public string Genoa => "genoa-" + suffix;
 
@@ -101,7 +99,7 @@ public class LocalVeil(IReadOnlyDictionary<string, string?>? overrides = null) :
             ["Auth:SigningKey"] = auth.SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in Overrides)
         {
             settings[key] = value;
         }

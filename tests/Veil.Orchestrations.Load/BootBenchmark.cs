@@ -65,7 +65,7 @@ internal static class BootBenchmark
     private static async Task<List<(string, string)>> ProfileAsync(IReadOnlyDictionary<string, string?> profile, bool quick)
     {
         var results = new List<(string, string)>();
-        var veil = new LocalVeil(profile);
+        var veil = new LocalVeil { Overrides = profile };
         await veil.InitializeAsync();
         try
         {

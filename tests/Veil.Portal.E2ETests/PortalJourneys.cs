@@ -90,7 +90,7 @@ public sealed class PortalJourneys(VeilRun veil)
         await Assertions.Expect(selectHosts).ToContainTextAsync("completed");
         await Assertions.Expect(selectHosts).ToContainTextAsync("No valid host was found");
         await Assertions.Expect(admin.Locator("[data-testid=timeline]")).ToContainTextAsync("amd-sev-es");
-        await Assertions.Expect(admin.Locator("[data-testid=instance-output]")).ToContainTextAsync("\"Error\"");
+        await Assertions.Expect(admin.Locator("[data-testid=instance-output]")).ToContainTextAsync("\"error\"");
         await admin.ScreenshotAsync(new() { Path = Shot("orchestration-timeline"), FullPage = true });
 
         await VeilRun.OpenAsync(admin, "/admin/hosts");

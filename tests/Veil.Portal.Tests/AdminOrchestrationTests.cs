@@ -57,4 +57,32 @@ public sealed class AdminOrchestrationTests : BunitTest
 
         page.WaitForAssertion(() => Assert.Contains("no orchestration instance 'gone'", page.Find("[data-testid=not-found]").TextContent, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void HistoryPage_EngineWarned_AlertCountsRetriedAndPoisonMessages()
+    {
+        Api.Answers["/api/orchestrations"] = """{"instances":[],"continuationToken":null}""";
+        Api.Answers["/api/orchestrations/warnings"] = """
+            {"counts":{"AbandoningMessage":7,"PoisonMessageDetected":1},
+             "recent":[{"at":"2026-11-24T07:00:00Z","category":"DurableTask.AzureStorage","level":"Warning","event":"PoisonMessageDetected","instanceId":"boot-1","message":"dequeued 10 times"}]}
+            """;
+
+        var page = Render<Orchestrations>();
+
+        page.WaitForAssertion(() => Assert.Contains("warned 8 time(s)", page.Find("[data-testid=engine-warnings]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("7 message(s) handed back to be retried", page.Find("[data-testid=engine-warnings]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 at the ten-minute back-off", page.Find("[data-testid=engine-warnings]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HistoryPage_NoEngineWarnings_NoAlert()
+    {
+        Api.Answers["/api/orchestrations"] = """{"instances":[],"continuationToken":null}""";
+        Api.Answers["/api/orchestrations/warnings"] = """{"counts":{},"recent":[]}""";
+
+        var page = Render<Orchestrations>();
+
+        page.WaitForAssertion(() => Assert.Contains("No orchestration matches", page.Markup, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=engine-warnings]"));
+    }
 }

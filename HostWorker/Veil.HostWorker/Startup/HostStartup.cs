@@ -7,6 +7,7 @@ using Veil.HostWorker.Reporting;
 using Veil.Shared.Contracts;
 using Veil.Shared.Hosts;
 using Veil.Shared.MemoryEncryption;
+using Veil.Storage;
 
 namespace Veil.HostWorker.Startup;
 
@@ -29,8 +30,16 @@ internal sealed class HostStartup(
         var capabilities = facts.Probe();
         var domains = hypervisor.ListDomains();
         var refusal = StartupValidation.Refusal(capabilities, domains.Select(d => new DefinedGuest(d.Name, d.ServerId, d.Model)));
-        await writer.PublishAsync(Report(facts, hypervisor, settings, refusal), cancellationToken);
-        await writer.PublishDomainsAsync(new HostDomains(settings.HostName, time.GetUtcNow(), domains), cancellationToken);
+        // Storage may be away (restarting, unreachable): wait it out rather than let an outage take the host down.
+        await StorageOutage.WaitOutAsync(
+            async ct =>
+            {
+                await writer.PublishAsync(Report(facts, hypervisor, settings, refusal), ct);
+                await writer.PublishDomainsAsync(new HostDomains(settings.HostName, time.GetUtcNow(), domains), ct);
+            },
+            (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, delay, e.Message),
+            time,
+            cancellationToken);
         if (refusal is not null)
         {
             Logs.StartupRefused(logger, settings.HostName, refusal);

@@ -60,22 +60,6 @@ public sealed class TaskHubWorkerService(
         }
     }
 
-    private async Task WhenStorageAnswersAsync(string what, Func<Task> action, CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(500);
-        while (true)
-        {
-            try
-            {
-                await action();
-                return;
-            }
-            catch (Exception e) when (StorageErrors.IsUnavailable(e) && !stoppingToken.IsCancellationRequested)
-            {
-                Logs.WaitingForStorage(logger, what, delay, e.Message);
-                await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
-            }
-        }
-    }
+    private Task WhenStorageAnswersAsync(string what, Func<Task> action, CancellationToken stoppingToken) =>
+        StorageOutage.WaitOutAsync(_ => action(), (delay, e) => Logs.WaitingForStorage(logger, what, delay, e.Message), time, stoppingToken);
 }

@@ -92,3 +92,18 @@ public sealed record ParkedView(string Id, string Queue, string MessageId, strin
 
 /// <summary>One orchestration that acted on a server (boot, delete), with its history: the server's action log.</summary>
 public sealed record ServerActionView(string InstanceId, string Name, string RuntimeStatus, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, FailureView? FailureDetails, IReadOnlyList<HistoryEventView> History);
+
+/// <summary>One warning or error the durable engine logged.</summary>
+public sealed record EngineWarningView(DateTimeOffset At, string Category, string Level, string Event, string? InstanceId, string Message);
+
+/// <summary>The durable engine's warnings in the API process that answered: counts by event, and the latest.</summary>
+public sealed record EngineWarningsView(IReadOnlyDictionary<string, long> Counts, IReadOnlyList<EngineWarningView> Recent)
+{
+    /// <summary>Warnings about messages the engine could not process and will keep retrying.</summary>
+    public long Retried => Counts.GetValueOrDefault("AbandoningMessage");
+
+    /// <summary>Messages that have failed so often that they sit at the engine's ten-minute back-off.</summary>
+    public long Poison => Counts.GetValueOrDefault("PoisonMessageDetected");
+
+    public long Total => Counts.Values.Sum();
+}

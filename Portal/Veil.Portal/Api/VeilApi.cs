@@ -96,6 +96,10 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         return await GetAsync<InstancePage>(user, "/api/orchestrations?" + string.Join('&', query), cancellationToken) ?? new InstancePage([], null);
     }
 
+    /// <summary>What the durable engine warned about since the API process started.</summary>
+    public async Task<EngineWarningsView> GetEngineWarningsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<EngineWarningsView>(user, "/api/orchestrations/warnings", cancellationToken) ?? new EngineWarningsView(new Dictionary<string, long>(), []);
+
     /// <summary>One instance with its input, output and custom status, or null.</summary>
     public Task<InstanceView?> GetInstanceAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
         GetAsync<InstanceView>(user, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", cancellationToken);

@@ -27,6 +27,7 @@ public static class HostWorkerExtensions
         services.AddSingleton<HostFacts>();
         services.AddSingleton<HostReportWriter>();
         services.AddSingleton<HostCommandHandler>();
+        services.AddSingleton<AnsweredCommands>();
 
         // Hosted services start in this order; the start-up check must finish before any command is taken.
         services.AddHostedService<HostStartup>();

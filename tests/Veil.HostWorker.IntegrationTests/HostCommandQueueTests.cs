@@ -34,6 +34,32 @@ public sealed class HostCommandQueueTests
     }
 
     [Fact]
+    public async Task SameCommandDeliveredAgain_EvenAfterARestart_AnsweredOnce()
+    {
+        await using var worker = new SimulatedHostWorker("genoa-snp");
+        await worker.StartAsync();
+        var spawn = SimulatedHostWorker.Spawn(GuestSpecBuilder.NewSnp("redelivered"));
+
+        await worker.SendAsync(spawn);
+        var answer = await worker.NextEventAsync();
+        await worker.SendAsync(spawn);
+        await worker.StopAsync();
+        await worker.StartAsync();
+        await worker.SendAsync(spawn);
+        var commands = await worker.CommandQueueAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await commands.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(500);
+        Assert.Equal((HostCommandOutcome.Succeeded, spawn.CommandId), (answer.Outcome, answer.CommandId));
+        Assert.Equal(0, (await commands.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, await worker.PendingEventsAsync());
+    }
+
+    [Fact]
     public async Task Spawn_SnpGuestOnSevOnlyHost_FailsNamingWhatTheHostLacks()
     {
         await using var worker = new SimulatedHostWorker("rome-sev");

@@ -10,13 +10,16 @@ namespace Veil.HostWorker.Commands;
 
 /// <summary>
 /// The queue trigger on <c>host-&lt;name&gt;</c>: reads each command, runs it, and reports the outcome on the events
-/// queue before the command is deleted. A crash in between re-runs the (idempotent) command and reports again, so
-/// outcomes arrive at least once; consumers drop duplicates by command id. Unreadable commands are parked with the reason.
+/// queue before the command is deleted. A command delivered again after it was answered is not answered again
+/// (<see cref="AnsweredCommands"/>); a crash between the answer and its record re-runs the (idempotent) command
+/// and reports again, so outcomes arrive at least once and consumers drop duplicates by command id. Unreadable
+/// commands are parked with the reason.
 /// </summary>
 internal sealed class HostCommandListener(
     StorageAccount storage,
     ParkedMessageStore parked,
     HostCommandHandler handler,
+    AnsweredCommands answered,
     IOptions<HostWorkerOptions> options,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -36,9 +39,15 @@ internal sealed class HostCommandListener(
     private async Task HandleAsync(QueueMessageContext message, CancellationToken cancellationToken)
     {
         var command = Read(message.Text);
+        if (answered.Contains(command.CommandId))
+        {
+            return;
+        }
+
         var outcome = await handler.HandleAsync(command, cancellationToken);
         var events = await storage.QueueAsync(options.Value.EventsQueue);
         await events.SendMessageAsync(JsonSerializer.Serialize(outcome, VeilJson.Options), cancellationToken);
+        answered.Record(command.CommandId);
     }
 
     /// <summary>Parses a command or says exactly what is wrong with it.</summary>

@@ -3,7 +3,9 @@
 #   infra/azurite.sh start [DATA_DIR]   # waits until blob, queue and table endpoints answer
 #   infra/azurite.sh stop
 # Ports: VEIL_AZURITE_BLOB_PORT (10000), VEIL_AZURITE_QUEUE_PORT (10001), VEIL_AZURITE_TABLE_PORT (10002);
-# VEIL_AZURITE_PIDFILE (.veil/azurite.pid) lets a second instance run beside the first.
+# VEIL_AZURITE_PIDFILE (.veil/azurite.pid) lets a second instance run beside the first; VEIL_AZURITE_IN_MEMORY=1 keeps
+# the data in memory only (the benchmarks: Azurite's disk persistence re-saves its whole database every few seconds,
+# a cost that grows with the data and would be measured instead of the engine).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -27,8 +29,10 @@ case "${1:-}" in
     done
     # --skipApiVersionCheck: the Azure SDK may speak a newer service version than this Azurite knows;
     # --disableTelemetry: Azurite would otherwise try to send usage data out of a loopback-only machine.
+    persistence=(--location "$data")
+    [ "${VEIL_AZURITE_IN_MEMORY:-}" = 1 ] && persistence=(--inMemoryPersistence)
     nohup "$here/node_modules/.bin/azurite" --silent --loose --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry \
-      --location "$data" \
+      "${persistence[@]}" \
       --blobHost 127.0.0.1 --blobPort "$blob" \
       --queueHost 127.0.0.1 --queuePort "$queue" \
       --tableHost 127.0.0.1 --tablePort "$table" >"$data/azurite.log" 2>&1 &

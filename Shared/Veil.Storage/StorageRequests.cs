@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
@@ -13,6 +14,7 @@ namespace Veil.Storage;
 /// </summary>
 public static class StorageRequests
 {
+    private static readonly ConcurrentDictionary<string, long> ByOperation = new(StringComparer.Ordinal);
     private static long queue;
     private static long table;
     private static long blob;
@@ -21,21 +23,49 @@ public static class StorageRequests
     public static (long Queue, long Table, long Blob) Snapshot() =>
         (Interlocked.Read(ref queue), Interlocked.Read(ref table), Interlocked.Read(ref blob));
 
-    public static QueueClientOptions QueueOptions() => Counted(new QueueClientOptions(), () => Interlocked.Increment(ref queue));
+    /// <summary>Requests sent so far by this process, by kind: service, HTTP method and what it acts on.</summary>
+    public static IReadOnlyDictionary<string, long> Operations() => ByOperation.ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
 
-    public static TableClientOptions TableOptions() => Counted(new TableClientOptions(), () => Interlocked.Increment(ref table));
+    public static QueueClientOptions QueueOptions() => Counted(new QueueClientOptions(), "queue", () => Interlocked.Increment(ref queue));
 
-    public static BlobClientOptions BlobOptions() => Counted(new BlobClientOptions(), () => Interlocked.Increment(ref blob));
+    public static TableClientOptions TableOptions() => Counted(new TableClientOptions(), "table", () => Interlocked.Increment(ref table));
 
-    private static T Counted<T>(T options, Action count)
+    public static BlobClientOptions BlobOptions() => Counted(new BlobClientOptions(), "blob", () => Interlocked.Increment(ref blob));
+
+    private static T Counted<T>(T options, string service, Action count)
         where T : ClientOptions
     {
-        options.AddPolicy(new CountingPolicy(count), HttpPipelinePosition.PerRetry);
+        options.AddPolicy(new CountingPolicy(service, count), HttpPipelinePosition.PerRetry);
         return options;
     }
 
-    private sealed class CountingPolicy(Action count) : HttpPipelineSynchronousPolicy
+    /// <summary>What a request acts on, from its path: a queue's messages or one message, a table batch, an entity, a query.</summary>
+    private static string Target(string service, string path) => service switch
     {
-        public override void OnSendingRequest(HttpMessage message) => count();
+        "queue" when path.EndsWith("/messages", StringComparison.Ordinal) => $"messages of {QueueKind(path)}",
+        "queue" when path.Contains("/messages/", StringComparison.Ordinal) => $"message of {QueueKind(path)}",
+        "table" when path.EndsWith("$batch", StringComparison.Ordinal) => "batch",
+        "table" when path.EndsWith(')') => "entity",
+        "table" => "query",
+        _ => service == "blob" && path.Count(c => c == '/') > 2 ? "blob" : "container",
+    };
+
+    /// <summary>A queue's name with its numbers and ids blanked, so that like queues count together (<c>hub#-control-#</c>).</summary>
+    private static string QueueKind(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(segments, "messages");
+        var name = at > 0 ? segments[at - 1] : "?";
+        return System.Text.RegularExpressions.Regex.Replace(name, "[0-9a-f]{6,}|[0-9]+", "#");
+    }
+
+    private sealed class CountingPolicy(string service, Action count) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            count();
+            var key = $"{service} {message.Request.Method} {Target(service, message.Request.Uri.Path)}";
+            ByOperation.AddOrUpdate(key, 1, (_, n) => n + 1);
+        }
     }
 }

@@ -53,17 +53,22 @@ public sealed class ReconcilerTests(LocalVeil stack)
     }
 
     [Fact]
-    public async Task BootNeverScheduled_ServerMarkedErrorSayingSo()
+    public async Task BootNeverScheduled_ServerMarkedErrorSayingSo_ButNotOneRecordedAMomentAgo()
     {
         var store = stack.Services.GetRequiredService<ServerStore>();
-        var serverId = Guid.NewGuid();
-        await store.SaveAsync(new ServerRecord { ServerId = serverId, ProjectId = "project-r", Name = "lost", FlavorName = "f", BootInstanceId = $"boot-{serverId:N}", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+        var lost = Guid.NewGuid();
+        var recent = Guid.NewGuid();
+        var longAgo = DateTimeOffset.UtcNow - ClaimReconciler.ScheduleSettle - TimeSpan.FromSeconds(5);
+        await store.SaveAsync(new ServerRecord { ServerId = lost, ProjectId = "project-r", Name = "lost", FlavorName = "f", BootInstanceId = $"boot-{lost:N}", CreatedAt = longAgo, UpdatedAt = longAgo });
+        // Its boot's start message may be on its way with no instance row written yet.
+        await store.SaveAsync(new ServerRecord { ServerId = recent, ProjectId = "project-r", Name = "recent", FlavorName = "f", BootInstanceId = $"boot-{recent:N}", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
 
         await stack.Services.GetRequiredService<ClaimReconciler>().ReconcileAsync();
-        var server = await store.GetAsync("project-r", serverId);
+        var server = await store.GetAsync("project-r", lost);
 
         Assert.Equal(ServerStatus.Error, server!.Status);
         Assert.Contains("was never scheduled", server.Fault, StringComparison.Ordinal);
+        Assert.Equal(ServerStatus.Build, (await store.GetAsync("project-r", recent))!.Status);
     }
 
     [Fact]

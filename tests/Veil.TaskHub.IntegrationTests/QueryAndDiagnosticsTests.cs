@@ -14,7 +14,8 @@ public sealed class QueryAndDiagnosticsTests
     private static void Register(DurableTaskRegistry r) => r
         .AddOrchestratorFunc<string, string>("A", (_, s) => Task.FromResult(s))
         .AddOrchestratorFunc<string, string>("B", (_, s) => Task.FromResult(s))
-        .AddOrchestratorFunc<string, string>("Hangs", async (ctx, _) => await ctx.WaitForExternalEvent<string>("never"));
+        .AddOrchestratorFunc<string, string>("Hangs", async (ctx, _) => await ctx.WaitForExternalEvent<string>("never"))
+        .AddOrchestratorFunc<string, string>("AnsweredInTime", async (ctx, _) => await ctx.WaitForExternalEvent<string>("answer", TimeSpan.FromSeconds(2)));
 
     [Fact]
     public async Task Query_ByStatusPrefixCreatedTimeAndName_PagesWithTokens_AndCounts()
@@ -49,6 +50,21 @@ public sealed class QueryAndDiagnosticsTests
         Assert.Equal(2, namedCounts[OrchestrationRuntimeStatus.Completed]);
         Assert.Empty(future.Values);
         Assert.Equal(7, recent.Values.Sum());
+    }
+
+    [Fact]
+    public async Task TimerFiringAfterItsOrchestrationEnded_DiscardedAsDesigned_NotCountedAsAWarning()
+    {
+        await using var hub = await TestHub.StartAsync(Register);
+        var warnings = hub.Services.GetRequiredService<EngineWarnings>();
+        var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync("AnsweredInTime", "");
+        await hub.Client.WaitForInstanceStartAsync(id);
+        await hub.Client.RaiseEventAsync(id, "answer", "in time");
+        await hub.CompletionAsync(id);
+
+        await Task.Delay(TimeSpan.FromSeconds(5)); // the 2 s timeout's timer fires into the completed instance
+
+        Assert.Empty(warnings.Counts);
     }
 
     [Fact]

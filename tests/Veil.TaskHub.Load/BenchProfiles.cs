@@ -27,6 +27,29 @@ public static class BenchProfiles
     public static IReadOnlyList<(string Name, IReadOnlyDictionary<string, string?> Settings)> All { get; } =
         [("DTFx defaults", FrameworkDefaults), ("Veil's settings", VeilSettings)];
 
+    /// <summary>
+    /// The profiles to run: both, plus — for tuning — one made of Veil's settings with the changes given as
+    /// <c>--try DurableTask:PartitionCount=2,DurableTask:ExtendedSessions=false</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Name, IReadOnlyDictionary<string, string?> Settings)> FromArguments(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var at = args.ToList().IndexOf("--try");
+        if (at < 0 || at + 1 >= args.Count)
+        {
+            return All;
+        }
+
+        var tried = new Dictionary<string, string?>(VeilSettings);
+        foreach (var pair in args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = pair.Split('=', 2) is [var k, var v] ? (k, v) : throw new ArgumentException($"--try takes key=value pairs, not '{pair}'.");
+            tried[key] = value;
+        }
+
+        return [.. All, ($"tried: {args[at + 1]}", tried)];
+    }
+
     /// <summary>A markdown table: one row per measure, one column per profile.</summary>
     public static void Print(string title, IReadOnlyList<(string Profile, IReadOnlyList<(string Measure, string Value)> Results)> profiles)
     {

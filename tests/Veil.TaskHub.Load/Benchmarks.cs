@@ -25,7 +25,7 @@ internal static class Benchmarks
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
-        var config = new ConfigurationBuilder().AddCommandLine(args.Where(a => a != "--quick").ToArray()).Build();
+        var config = new ConfigurationBuilder().AddCommandLine(args.Where(a => a.StartsWith("--Storage:", StringComparison.Ordinal)).ToArray()).Build();
         var connection = config["Storage:ConnectionString"] ?? "UseDevelopmentStorage=true";
         Console.WriteLine($"# Durable Task Framework benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(quick ? ", quick" : "")}");
         Console.WriteLine();
@@ -41,7 +41,7 @@ internal static class Benchmarks
 
         Console.WriteLine();
         var profiles = new List<(string, IReadOnlyList<(string, string)>)>();
-        foreach (var (name, settings) in BenchProfiles.All)
+        foreach (var (name, settings) in BenchProfiles.FromArguments(args))
         {
             profiles.Add((name, await ProfileAsync(connection, settings, quick)));
         }

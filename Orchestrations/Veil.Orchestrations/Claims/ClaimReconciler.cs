@@ -21,6 +21,9 @@ public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOn
 /// </summary>
 public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
 {
+    /// <summary>How long after its record a boot without an instance row is still taken to be on its way.</summary>
+    public static readonly TimeSpan ScheduleSettle = TimeSpan.FromSeconds(30);
+
     public ReconciliationReport? Last { get; private set; }
 
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
@@ -37,6 +40,9 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             var boot = await client.GetInstanceAsync(stuck.BootInstanceId!, getInputsAndOutputs: false, cancellationToken);
             var fault = boot switch
             {
+                // Scheduling sends the start message before it writes the instance row: a boot scheduled a moment
+                // ago can have no row yet, whatever the grace period is set to.
+                null when now - stuck.UpdatedAt < ScheduleSettle => null,
                 null => $"The boot orchestration {stuck.BootInstanceId} was never scheduled (the API stopped between recording the server and scheduling its boot).",
                 { IsCompleted: true } ended => $"The boot orchestration {ended.InstanceId} ended {ended.RuntimeStatus.ToString().ToUpperInvariant()} before the server became ACTIVE.",
                 _ => null,

@@ -66,11 +66,26 @@ public sealed class ServerStore(StorageAccount storage)
     }
 
     /// <summary>Servers of one project, or of all projects when <paramref name="projectId"/> is null.</summary>
-    public async Task<IReadOnlyList<ServerRecord>> ListAsync(string? projectId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ServerRecord>> ListAsync(string? projectId, CancellationToken cancellationToken = default) =>
+        ListAsync(projectId, null, cancellationToken);
+
+    /// <summary>Servers of one project (or all), only those in <paramref name="status"/> when it is given: the storage filters them.</summary>
+    public async Task<IReadOnlyList<ServerRecord>> ListAsync(string? projectId, ServerStatus? status, CancellationToken cancellationToken = default)
     {
         var table = await storage.TableAsync(TableName);
         var result = new List<ServerRecord>();
-        var rows = projectId is null ? table.QueryAsync<TableEntity>(cancellationToken: cancellationToken) : table.QueryAsync<TableEntity>(e => e.PartitionKey == projectId, cancellationToken: cancellationToken);
+        var filters = new List<string>();
+        if (projectId is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {projectId}"));
+        }
+
+        if (status is { } wanted)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"Status eq {wanted.ToString()}"));
+        }
+
+        var rows = table.QueryAsync<TableEntity>(filters.Count == 0 ? null : string.Join(" and ", filters), cancellationToken: cancellationToken);
         await foreach (var row in rows)
         {
             result.Add(Read(row));

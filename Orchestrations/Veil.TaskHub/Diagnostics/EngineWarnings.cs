@@ -9,6 +9,7 @@ namespace Veil.TaskHub.Diagnostics;
 /// redelivered for ever, backing off to ten minutes (<c>AbandoningMessage</c>, then <c>PoisonMessageDetected</c>
 /// once it is dequeued often enough), and says so only in its log. This logger provider sees those warnings and
 /// errors of the framework's categories, so the API and Portal can show them. Counts are since this process started.
+/// Warnings that describe the framework working as designed are not counted (<see cref="Expected"/>).
 /// </summary>
 public sealed class EngineWarnings : ILoggerProvider
 {
@@ -17,6 +18,13 @@ public sealed class EngineWarnings : ILoggerProvider
 
     /// <summary>Logged when a message has failed often enough to sit at the ten-minute back-off.</summary>
     public const string PoisonMessageDetected = "PoisonMessageDetected";
+
+    /// <summary>
+    /// Warnings that are the framework doing its job, left out so the counts mean trouble: a timer that fires after
+    /// its orchestration ended (every boot's answer timeout does, once its host has answered) or a message for an
+    /// instance that is gone is discarded; a duplicate message is dropped; a message already deleted is gone.
+    /// </summary>
+    public static IReadOnlySet<string> Expected { get; } = new HashSet<string>(StringComparer.Ordinal) { "DiscardingWorkItem", "DuplicateMessageDetected", "MessageGone" };
 
     private const int Kept = 100;
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
@@ -38,6 +46,11 @@ public sealed class EngineWarnings : ILoggerProvider
     private void Record(string category, LogLevel level, EventId id, string message, string? instanceId)
     {
         var name = string.IsNullOrEmpty(id.Name) ? id.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : id.Name;
+        if (Expected.Contains(name))
+        {
+            return;
+        }
+
         counts.AddOrUpdate(name, 1, (_, n) => n + 1);
         recent.Enqueue(new EngineWarning(DateTimeOffset.UtcNow, category, level.ToString(), name, instanceId, message));
         while (recent.Count > Kept && recent.TryDequeue(out _))

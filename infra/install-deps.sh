@@ -39,7 +39,7 @@ if [ "$need_apt" = 1 ]; then
 fi
 
 command -v dotnet >/dev/null || {
-  echo "install-deps: the .NET 10 SDK is not installed; Veil's machines come with it (see README: Prerequisites)." >&2
+  echo "install-deps: the .NET 10 SDK is not installed; Veil's machines come with it (see README)." >&2
   exit 1
 }
 

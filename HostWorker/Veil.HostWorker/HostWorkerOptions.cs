@@ -13,7 +13,7 @@ public sealed class HostWorkerOptions
     /// <summary>libvirt connection URI. Default <c>qemu:///system</c>; for a simulated host, a private <c>test:///</c> hypervisor.</summary>
     public string? LibvirtUri { get; set; }
 
-    /// <summary>A fixture folder laid out like a host's root (README, "Host fixtures"): makes this a simulated host.</summary>
+    /// <summary>A fixture folder laid out like a host's root (docs/rules.md, "Host fixtures"): makes this a simulated host.</summary>
     public string? FixtureRoot { get; set; }
 
     /// <summary>Where a simulated host keeps its domains between runs (as libvirtd keeps /etc/libvirt/qemu). Default <c>.veil/hosts/&lt;name&gt;</c>.</summary>

@@ -6,7 +6,7 @@ namespace Veil.Portal.E2ETests;
 
 /// <summary>
 /// What tenants and admins do in the Portal, in Chromium against Veil as `./veil run` starts it. Each journey
-/// leaves a screenshot in docs/screenshots/ (README shows them).
+/// leaves a screenshot in artifacts/screenshots/ (VeilRun.Screenshots says how to refresh the ones README shows).
 /// </summary>
 [Collection(VeilRunGroup.Name)]
 public sealed class PortalJourneys(VeilRun veil)

@@ -31,8 +31,13 @@ public sealed partial class VeilRun : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = default!;
 
-    /// <summary>Where the tests' screenshots go (README shows them).</summary>
-    public static string Screenshots => Path.Combine(RepoPaths.Root, "docs", "screenshots");
+    /// <summary>
+    /// Where the tests' screenshots go: <c>artifacts/screenshots/</c> (not tracked), so a test run changes no tracked
+    /// file. To refresh the ones README and docs/portal.md show, run the browser tests with
+    /// <c>VEIL_SCREENSHOTS=docs/screenshots</c> and commit them on purpose.
+    /// </summary>
+    public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(
+        RepoPaths.Root, Environment.GetEnvironmentVariable("VEIL_SCREENSHOTS") is { Length: > 0 } chosen ? chosen : Path.Combine("artifacts", "screenshots"))).FullName;
 
     public async Task InitializeAsync()
     {

@@ -18,7 +18,7 @@ public sealed class HostProbeOptions
     /// <summary>The operator's SEV guest limit; when set it overrides the detected maxGuests (mismatch warned).</summary>
     public int? SevGuestLimit { get; set; }
 
-    /// <summary>Options for a fixture folder laid out as README's "Host fixtures" describes.</summary>
+    /// <summary>Options for a fixture folder laid out as docs/rules.md's "Host fixtures" describes.</summary>
     public static HostProbeOptions ForFixture(string hostName, string fixtureRoot) => new()
     {
         HostName = hostName,

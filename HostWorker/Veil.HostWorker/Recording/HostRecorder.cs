@@ -8,7 +8,7 @@ namespace Veil.HostWorker.Recording;
 /// <summary>
 /// <c>record-host &lt;folder&gt; [--root /] [--libvirt-uri qemu:///system]</c>: captures what the probe reads on a real
 /// host — cpuinfo, the kvm_amd parameters, QEMU's firmware descriptors, libvirt's domain capabilities and the
-/// versions — into a fixture folder that a simulated host can run from (README, "Host fixtures").
+/// versions — into a fixture folder that a simulated host can run from (docs/rules.md, "Host fixtures").
 /// </summary>
 public static class HostRecorder
 {

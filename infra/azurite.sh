@@ -4,8 +4,7 @@
 #   infra/azurite.sh stop
 # Ports: VEIL_AZURITE_BLOB_PORT (10000), VEIL_AZURITE_QUEUE_PORT (10001), VEIL_AZURITE_TABLE_PORT (10002);
 # VEIL_AZURITE_PIDFILE (.veil/azurite.pid) lets a second instance run beside the first; VEIL_AZURITE_IN_MEMORY=1 keeps
-# the data in memory only (the benchmarks: Azurite's disk persistence re-saves its whole database every few seconds,
-# a cost that grows with the data and would be measured instead of the engine).
+# the data in memory only (the benchmarks: their figures should not include Azurite's periodic save of its database).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"

@@ -211,6 +211,43 @@ public sealed class ApiTests(LocalVeil stack)
         Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync("/api/flavors/no-such-flavor/capacity")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/hosts")]
+    [InlineData("GET", "/api/hosts/genoa")]
+    [InlineData("GET", "/api/reconciliation")]
+    [InlineData("GET", "/api/orchestrations")]
+    [InlineData("GET", "/api/orchestrations/warnings")]
+    [InlineData("POST", "/api/orchestrations/boot-x/terminate")]
+    [InlineData("GET", "/api/poison")]
+    [InlineData("POST", "/api/images")]
+    [InlineData("POST", "/api/flavors/m1/approve")]
+    public async Task AdminRoute_Tenant_403ProblemSayingTheAdminRoleIsNeeded_AdminNotRefused(string method, string path)
+    {
+        using var tenant = stack.Api("p-roles");
+        using var admin = stack.Api("ops", "admin");
+
+        using var refused = await tenant.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+        using var allowed = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"{method} {path} needs the admin role", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.Forbidden, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_SaysWhichOperationsNeedTheAdminRole()
+    {
+        using var anyone = stack.Api("p-roles");
+
+        var document = await anyone.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var approve = document.GetProperty("paths").GetProperty("/api/flavors/{name}/approve").GetProperty("post");
+        Assert.Equal("Needs the admin role.", approve.GetProperty("description").GetString());
+        var list = document.GetProperty("paths").GetProperty("/api/flavors").GetProperty("get");
+        Assert.False(list.TryGetProperty("description", out _));
+    }
+
     [Fact]
     public async Task OrchestrationAdmin_QueryPagesDetailHistory_BadStatusNamed_TenantsForbidden()
     {

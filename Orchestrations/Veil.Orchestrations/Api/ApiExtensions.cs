@@ -35,7 +35,8 @@ public static class ApiExtensions
                 NameClaimType = "sub",
             };
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(ApiPolicies.Add);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestBodyHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();

@@ -23,13 +23,14 @@ internal static class CatalogEndpoints
     {
         api.MapGet("/flavors", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListFlavorsAsync(ct)));
         api.MapPost("/flavors", ProposeAsync);
-        api.MapPost("/flavors/{name}/approve", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct));
-        api.MapPost("/flavors/{name}/reject", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct));
         api.MapGet("/flavors/{name}/capacity", CapacityAsync);
         api.MapGet("/images", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListImagesAsync(ct)));
-        api.MapPost("/images", RegisterImageAsync);
+        var admin = api.MapGroup("").RequireAdmin();
+        admin.MapPost("/flavors/{name}/approve", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct));
+        admin.MapPost("/flavors/{name}/reject", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct));
+        admin.MapPost("/images", RegisterImageAsync);
     }
 
     private static async Task<IResult> ProposeAsync(ProposeFlavorRequest body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct)
@@ -100,11 +101,6 @@ internal static class CatalogEndpoints
 
     private static async Task<IResult> DecideAsync(string name, FlavorStatus decision, string? reason, VeilCaller caller, CatalogStore catalog, TimeProvider time, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
-        {
-            return ApiProblems.Forbidden("Only admins approve or reject flavors.");
-        }
-
         if (decision == FlavorStatus.Rejected && string.IsNullOrWhiteSpace(reason))
         {
             return ApiProblems.BadField("reason", "A rejection needs a reason the proposer can read.");
@@ -120,13 +116,8 @@ internal static class CatalogEndpoints
         return Results.Ok(decided);
     }
 
-    private static async Task<IResult> RegisterImageAsync(RegisterImageRequest body, ClaimsPrincipal user, CatalogStore catalog, CancellationToken ct)
+    private static async Task<IResult> RegisterImageAsync(RegisterImageRequest body, CatalogStore catalog, CancellationToken ct)
     {
-        if (!VeilCaller.From(user).IsAdmin)
-        {
-            return ApiProblems.Forbidden("Only admins register images.");
-        }
-
         if (!IsName(body.Id))
         {
             return ApiProblems.BadField("id", $"Image id '{body.Id}' must be 1-64 letters, digits, '.', '_' or '-'.");

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Claims;
@@ -16,18 +15,13 @@ internal static class HostsEndpoints
 {
     public static void MapHosts(this RouteGroupBuilder api)
     {
-        api.MapGet("/reconciliation", async (bool? now, ClaimsPrincipal user, ClaimReconciler reconciler, CancellationToken ct) =>
-            !VeilCaller.From(user).IsAdmin ? ApiProblems.Forbidden("Only admins see reconciliation.")
-            : Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last));
-        api.MapGet("/hosts", async (ClaimsPrincipal user, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
-            VeilCaller.From(user).IsAdmin ? Results.Ok(await ViewsAsync(registry, ledger, options.Value, time, ct)) : ApiProblems.Forbidden("Only admins see hosts."));
-        api.MapGet("/hosts/{name}", async (string name, ClaimsPrincipal user, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
+        var admin = api.MapGroup("").RequireAdmin();
+        admin.MapGet("/reconciliation", async (bool? now, ClaimReconciler reconciler, CancellationToken ct) =>
+            Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last));
+        admin.MapGet("/hosts", async (HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
+            Results.Ok(await ViewsAsync(registry, ledger, options.Value, time, ct)));
+        admin.MapGet("/hosts/{name}", async (string name, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
         {
-            if (!VeilCaller.From(user).IsAdmin)
-            {
-                return ApiProblems.Forbidden("Only admins see hosts.");
-            }
-
             var host = (await ViewsAsync(registry, ledger, options.Value, time, ct)).FirstOrDefault(h => h.Name == name);
             return host is null ? ApiProblems.NotFound($"Host '{name}'") : Results.Ok(host);
         });

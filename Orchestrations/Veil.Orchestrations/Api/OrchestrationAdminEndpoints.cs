@@ -20,8 +20,7 @@ internal static class OrchestrationAdminEndpoints
 {
     public static void MapOrchestrationAdmin(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/orchestrations").AddEndpointFilter(async (context, next) =>
-            VeilCaller.From(context.HttpContext.User).IsAdmin ? await next(context) : ApiProblems.Forbidden("Only admins manage orchestrations."));
+        var admin = api.MapGroup("/orchestrations").RequireAdmin();
         admin.MapGet("/", async (string? status, string? name, string? prefix, DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? continuationToken, DurableTaskClient client, CancellationToken ct) =>
         {
             var statuses = new List<OrchestrationRuntimeStatus>();
@@ -108,8 +107,7 @@ internal static class OrchestrationAdminEndpoints
             return Results.Accepted();
         });
 
-        var poison = api.MapGroup("/poison").AddEndpointFilter(async (context, next) =>
-            VeilCaller.From(context.HttpContext.User).IsAdmin ? await next(context) : ApiProblems.Forbidden("Only admins manage parked messages."));
+        var poison = api.MapGroup("/poison").RequireAdmin();
         poison.MapGet("/", async (Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) => Results.Ok(await parked.ListAsync(null, ct)));
         poison.MapPost("/{**id}", async (string id, Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) =>
             await parked.ReplayAsync(id, ct) ? Results.Accepted() : ApiProblems.NotFound($"Parked message '{id}'"));

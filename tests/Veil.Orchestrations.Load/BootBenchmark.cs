@@ -55,6 +55,7 @@ internal static class BootBenchmark
         var profiles = new List<(string, IReadOnlyList<(string, string)>)>();
         foreach (var (name, settings) in BenchProfiles.FromArguments(args))
         {
+            await BenchStorage.WipeAsync(Azurite.Shared.ConnectionString);
             profiles.Add((name, await ProfileAsync(settings, quick)));
         }
 

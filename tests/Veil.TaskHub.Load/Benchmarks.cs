@@ -43,6 +43,7 @@ internal static class Benchmarks
         var profiles = new List<(string, IReadOnlyList<(string, string)>)>();
         foreach (var (name, settings) in BenchProfiles.FromArguments(args))
         {
+            await BenchStorage.WipeAsync(connection);
             profiles.Add((name, await ProfileAsync(connection, settings, quick)));
         }
 

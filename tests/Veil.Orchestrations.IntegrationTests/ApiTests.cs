@@ -52,7 +52,7 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Theory]
-    [InlineData("{ not json", "")]
+    [InlineData("{ not json", "LineNumber: 0 | BytePositionInLine: 2")]
     [InlineData("{\"flavorExtraSpecs\": {\"hw:mem_encryption\": true}}", "$.flavorExtraSpecs")]
     [InlineData("{\"flavorExtraSpecs\": [1,2]}", "$.flavorExtraSpecs")]
     public async Task MalformedOrWrongTypes_400ProblemSayingWhere(string body, string path)
@@ -159,11 +159,7 @@ public sealed class ApiTests(LocalVeil stack)
     {
         using var admin = stack.Api("ops", "admin");
         using var tenant = stack.Api("project-idem-" + Guid.NewGuid().ToString("N")[..6]);
-        var image = "img-" + Guid.NewGuid().ToString("N")[..8];
-        var flavor = "plain-" + Guid.NewGuid().ToString("N")[..8];
-        await admin.PostAsJsonAsync("/api/images", new { id = image, properties = new Dictionary<string, string>() });
-        await admin.PostAsJsonAsync("/api/flavors", new { name = flavor, vCpus = 1, memoryMiB = 512, diskGiB = 1, extraSpecs = new Dictionary<string, string>() });
-        await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new { });
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
         async Task<HttpResponseMessage> CreateAsync(string name, string key)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/servers") { Content = JsonContent.Create(new { name, flavorName = flavor, imageId = image }) };
@@ -185,6 +181,32 @@ public sealed class ApiTests(LocalVeil stack)
         Assert.Contains("same Idempotency-Key", (await reused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("Idempotency-Key", (await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(253, 10, 1, "name", "server name is 256 characters long")] // "-10" makes the tenth name too long
+    [InlineData(8, 51, 1, "count", "count 51 must be between 1 and 50")]
+    [InlineData(8, 3, 256, "metadata", "metadata value of 'note' is 256 characters long")]
+    public async Task Launch_AnyServerOfTheRequestInvalid_400NamingTheField_NoServerCreated(int nameLength, int count, int noteLength, string field, string detail)
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-whole-" + Guid.NewGuid().ToString("N")[..6]);
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
+
+        var response = await tenant.PostAsJsonAsync("/api/servers", new
+        {
+            name = new string('w', nameLength),
+            count,
+            flavorName = flavor,
+            imageId = image,
+            metadata = new Dictionary<string, string> { ["note"] = new string('n', noteLength) },
+        });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await tenant.GetFromJsonAsync<ServerRecord[]>("/api/servers", Json) ?? []);
     }
 
     [Fact]
@@ -324,6 +346,17 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     /// <summary>Stands for a lone UTF-16 surrogate, which JSON can carry only as an escape.</summary>
+    /// <summary>An image and an approved flavor without memory encryption, under fresh names.</summary>
+    private static async Task<(string Image, string Flavor)> PlainImageAndApprovedFlavorAsync(HttpClient admin)
+    {
+        var image = "img-" + Guid.NewGuid().ToString("N")[..8];
+        var flavor = "plain-" + Guid.NewGuid().ToString("N")[..8];
+        (await admin.PostAsJsonAsync("/api/images", new { id = image, properties = new Dictionary<string, string>() })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/flavors", new { name = flavor, vCpus = 1, memoryMiB = 512, diskGiB = 1, extraSpecs = new Dictionary<string, string>() })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new { })).EnsureSuccessStatusCode();
+        return (image, flavor);
+    }
+
     private const string LoneSurrogate = "<lone surrogate>";
 
     private static string Escape(string s) => s == LoneSurrogate ? "\\ud800" : JsonEncodedText.Encode(s).ToString();

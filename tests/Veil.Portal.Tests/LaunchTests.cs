@@ -17,18 +17,23 @@ public sealed class LaunchTests : BunitTest
     }
 
     [Theory]
-    [InlineData("", 1, "Give the server a name.")]
-    [InlineData("   ", 1, "Give the server a name.")]
-    [InlineData("web\t1", 1, "The name contains a control character (such as a tab or newline).")]
-    [InlineData("web", 0, "Launch between 1 and 10 servers at a time.")]
-    [InlineData("web", 11, "Launch between 1 and 10 servers at a time.")]
-    [InlineData("web", 3, null)]
+    [InlineData("", 1, "server name is empty; give it at least one visible character.")]
+    [InlineData("   ", 1, "server name is empty; give it at least one visible character.")]
+    [InlineData("web\t1", 1, "server name contains a control character (such as a newline or tab); remove it.")]
+    [InlineData("web", 0, "count 0 must be between 1 and 50.")]
+    [InlineData("web", 51, "count 51 must be between 1 and 50.")]
+    [InlineData("web", 50, null)]
     public void Details_Validation_NamesTheProblem(string name, int count, string? problem) =>
         Assert.Equal(problem, new LaunchRequest { Name = name, Count = count }.DetailsProblem());
 
     [Fact]
-    public void Details_NameTooLong_Refused() =>
-        Assert.Equal("The name is longer than 255 characters.", new LaunchRequest { Name = new string('a', 256) }.DetailsProblem());
+    public void Details_NameTooLongOnlyForTheLastOfSeveral_Refused()
+    {
+        // 253 characters fit alone and as "-1".."-9", not as "-10": the API would refuse the whole launch.
+        var name = new string('a', 253);
+        Assert.Null(new LaunchRequest { Name = name, Count = 9 }.DetailsProblem());
+        Assert.Equal("server name is 256 characters long; at most 255 are allowed.", new LaunchRequest { Name = name, Count = 10 }.DetailsProblem());
+    }
 
     [Fact]
     public void Wizard_RendersItsFourSteps_AndLoadsCatalogThroughTheApi()
@@ -48,7 +53,7 @@ public sealed class LaunchTests : BunitTest
 
         page.Find(".mud-stepper-button-next").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("Give the server a name.", page.Find("[data-testid=problem]").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("server name is empty; give it at least one visible character.", page.Find("[data-testid=problem]").TextContent.Trim()));
         Assert.Equal("Details", page.Find(".mud-step.active .mud-step-label-content-title").TextContent);
     }
 

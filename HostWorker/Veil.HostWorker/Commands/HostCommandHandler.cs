@@ -55,14 +55,10 @@ public sealed class HostCommandHandler(
     private HostEvent Spawn(HostCommand command)
     {
         var guest = command.Guest!;
-        MemoryEncryptionResolution resolution;
-        try
+        var check = MemoryEncryptionResolver.Check(guest.FlavorExtraSpecs, guest.ImageProperties, options.Value.DefaultMachineType);
+        if (check.Resolution is not { } resolution)
         {
-            resolution = MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, options.Value.DefaultMachineType);
-        }
-        catch (MemoryEncryptionRequestException e)
-        {
-            return Failed(command, null, "invalid-guest", e.Message);
+            return Failed(command, null, "invalid-guest", check.Message);
         }
 
         if (resolution.Model is { } model && !facts.Capabilities.Supports(model))

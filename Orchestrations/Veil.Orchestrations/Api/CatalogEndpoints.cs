@@ -80,14 +80,10 @@ internal static class CatalogEndpoints
             properties = image.Properties;
         }
 
-        MemoryEncryptionResolution request;
-        try
+        var check = MemoryEncryptionResolver.Check(flavor.ExtraSpecs, properties, null);
+        if (check.Resolution is not { } request)
         {
-            request = MemoryEncryptionResolver.Resolve(flavor.ExtraSpecs, properties, null);
-        }
-        catch (MemoryEncryptionRequestException e)
-        {
-            return Results.Ok(new FlavorCapacity(flavor.Name, null, 0, null, e.Message));
+            return Results.Ok(new FlavorCapacity(flavor.Name, null, 0, null, check.Message));
         }
 
         var decision = Veil.Shared.Placement.HostPlacement.Select(request, await registry.ListAsync(ct), time.GetUtcNow(), options.Value.HeartbeatWindow, int.MaxValue);

@@ -1,15 +1,9 @@
 using System.Security.Claims;
 using Microsoft.DurableTask.Client;
 using Veil.TaskHub.Client;
-using Veil.Orchestrations.Catalog;
 using Veil.Orchestrations.Servers;
-using Veil.Shared.Guests;
-using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Orchestrations.Api;
-
-/// <summary>Body of <c>POST /api/servers</c>.</summary>
-public sealed record CreateServerRequest(string? Name, string? FlavorName, string? ImageId, int? Count, Dictionary<string, string>? Metadata);
 
 internal static class ServersEndpoints
 {
@@ -62,90 +56,18 @@ internal static class ServersEndpoints
         return actions;
     }
 
-    private static async Task<IResult> CreateAsync(CreateServerRequest body, HttpRequest request, ClaimsPrincipal user, CatalogStore catalog, ServerService service, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateServerRequest body, HttpRequest request, ClaimsPrincipal user, ServerService service, CancellationToken ct)
     {
-        var caller = VeilCaller.From(user);
-        if (caller.ProjectId.Length == 0)
-        {
-            return ApiProblems.Forbidden("Your identity names no project; servers belong to a project.");
-        }
-
         // A client that may retry (after a timeout, a 503) sends an Idempotency-Key: the retry then names the same servers.
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (request.Headers.ContainsKey("Idempotency-Key") && !ServerIds.IsValidKey(key))
+        var key = request.Headers.TryGetValue("Idempotency-Key", out var header) ? header.ToString() : null;
+        var result = await service.LaunchAsync(VeilCaller.From(user).ProjectId, body, key, ct);
+        return result.Refusal switch
         {
-            return ApiProblems.BadField("Idempotency-Key", "The Idempotency-Key header must be 1-255 visible ASCII characters.");
-        }
-
-        var count = body.Count ?? 1;
-        if (count is < 1 or > 50)
-        {
-            return ApiProblems.BadField("count", $"count {count} must be between 1 and 50.");
-        }
-
-        if (string.IsNullOrWhiteSpace(body.FlavorName) || await catalog.GetFlavorAsync(body.FlavorName, ct) is not { } flavor)
-        {
-            return ApiProblems.BadField("flavorName", $"Flavor '{body.FlavorName}' does not exist.");
-        }
-
-        if (flavor.Status != FlavorStatus.Approved)
-        {
-            return ApiProblems.BadField("flavorName", $"Flavor '{flavor.Name}' is {flavor.Status.ToString().ToLowerInvariant()}; only approved flavors can boot.");
-        }
-
-        if (string.IsNullOrWhiteSpace(body.ImageId) || await catalog.GetImageAsync(body.ImageId, ct) is not { } image)
-        {
-            return ApiProblems.BadField("imageId", $"Image '{body.ImageId}' does not exist.");
-        }
-
-        try
-        {
-            MemoryEncryptionResolver.Resolve(flavor.ExtraSpecs, image.Properties, null);
-        }
-        catch (MemoryEncryptionRequestException e)
-        {
-            return ApiProblems.BadField("imageId", $"Flavor '{flavor.Name}' and image '{image.Id}' cannot boot together: {e.Message}");
-        }
-
-        var created = new List<ServerRecord>();
-        for (var i = 0; i < count; i++)
-        {
-            var name = count == 1 ? body.Name ?? "" : $"{body.Name}-{i + 1}";
-            var guest = new GuestSpec
-            {
-                ServerId = key.Length > 0 ? ServerIds.FromIdempotencyKey(caller.ProjectId, key, i) : Guid.NewGuid(),
-                Name = name,
-                ProjectId = caller.ProjectId,
-                FlavorName = flavor.Name,
-                VCpus = flavor.VCpus,
-                MemoryMiB = flavor.MemoryMiB,
-                DiskGiB = flavor.DiskGiB,
-                ImageId = image.Id,
-                FlavorExtraSpecs = flavor.ExtraSpecs,
-                ImageProperties = image.Properties,
-                Metadata = body.Metadata ?? [],
-            };
-            try
-            {
-                // The host builds the XML again; building it here first refuses names and metadata it could not carry.
-                GuestDomainXml.Build(guest, new GuestHostParameters());
-            }
-            catch (InvalidGuestSpecException e)
-            {
-                return ApiProblems.BadField(e.Problems.Any(p => p.StartsWith("metadata", StringComparison.Ordinal)) ? "metadata" : "name", e.Message);
-            }
-
-            try
-            {
-                created.Add(await service.CreateAsync(caller.ProjectId, guest, ct));
-            }
-            catch (IdempotencyConflictException e)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: e.Message);
-            }
-        }
-
-        return Results.Accepted($"/api/servers/{created[0].ServerId}", created);
+            null => Results.Accepted($"/api/servers/{result.Servers[0].ServerId}", result.Servers),
+            { Kind: LaunchRefusalKind.Forbidden } refusal => ApiProblems.Forbidden(refusal.Message),
+            { Kind: LaunchRefusalKind.KeyReused } refusal => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: refusal.Message),
+            var refusal => ApiProblems.BadField(refusal.Field, refusal.Message),
+        };
     }
 
     /// <summary>The server if the caller may see it; another project's server is reported as missing (404), not forbidden.</summary>

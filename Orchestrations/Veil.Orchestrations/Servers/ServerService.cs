@@ -3,14 +3,107 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Veil.Orchestrations.Boot;
+using Veil.Orchestrations.Catalog;
 using Veil.Shared.Guests;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Orchestrations.Servers;
 
-/// <summary>Creates and deletes servers: the record first, then the durable orchestration that does the work.</summary>
-public sealed class ServerService(ServerStore servers, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
+/// <summary>
+/// Launches and deletes servers: decides whether a request can boot (every server of it checked before any is
+/// created), records each server, then schedules the durable orchestration that does the work.
+/// </summary>
+public sealed class ServerService(ServerStore servers, CatalogStore catalog, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// Launches <c>count</c> servers of an approved flavor and an image they can boot with, in the caller's project.
+    /// With an Idempotency-Key the servers' ids derive from it, so a retried request names the same servers.
+    /// </summary>
+    public async Task<LaunchResult> LaunchAsync(string projectId, CreateServerRequest request, string? idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (projectId.Length == 0)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Forbidden, "project", "Your identity names no project; servers belong to a project.");
+        }
+
+        if (idempotencyKey is not null && !ServerIds.IsValidKey(idempotencyKey))
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "Idempotency-Key", "The Idempotency-Key header must be 1-255 visible ASCII characters.");
+        }
+
+        var count = request.Count ?? 1;
+        if (GuestRules.CountProblem(count) is { } countProblem)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "count", countProblem);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.FlavorName) || await catalog.GetFlavorAsync(request.FlavorName, cancellationToken) is not { } flavor)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "flavorName", $"Flavor '{request.FlavorName}' does not exist.");
+        }
+
+        if (flavor.Status != FlavorStatus.Approved)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "flavorName", $"Flavor '{flavor.Name}' is {flavor.Status.ToString().ToLowerInvariant()}; only approved flavors can boot.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ImageId) || await catalog.GetImageAsync(request.ImageId, cancellationToken) is not { } image)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "imageId", $"Image '{request.ImageId}' does not exist.");
+        }
+
+        if (MemoryEncryptionResolver.Check(flavor.ExtraSpecs, image.Properties) is { IsValid: false } check)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "imageId", $"Flavor '{flavor.Name}' and image '{image.Id}' cannot boot together: {check.Message}");
+        }
+
+        var guests = Enumerable.Range(0, count).Select(i => new GuestSpec
+        {
+            ServerId = idempotencyKey is not null ? ServerIds.FromIdempotencyKey(projectId, idempotencyKey, i) : Guid.NewGuid(),
+            Name = GuestRules.ServerName(request.Name ?? "", count, i),
+            ProjectId = projectId,
+            FlavorName = flavor.Name,
+            VCpus = flavor.VCpus,
+            MemoryMiB = flavor.MemoryMiB,
+            DiskGiB = flavor.DiskGiB,
+            ImageId = image.Id,
+            FlavorExtraSpecs = flavor.ExtraSpecs,
+            ImageProperties = image.Properties,
+            Metadata = request.Metadata ?? [],
+        }).ToList();
+
+        // Every server is checked before the first is created: a request is taken whole or not at all.
+        if (guests.SelectMany(GuestRules.Check).FirstOrDefault() is { } problem)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, RequestField(problem.Field), problem.Message);
+        }
+
+        var created = new List<ServerRecord>(count);
+        foreach (var guest in guests)
+        {
+            try
+            {
+                created.Add(await CreateAsync(projectId, guest, cancellationToken));
+            }
+            catch (IdempotencyConflictException e)
+            {
+                return LaunchResult.Refused(LaunchRefusalKind.KeyReused, "Idempotency-Key", e.Message);
+            }
+        }
+
+        return new LaunchResult(created, null);
+    }
+
+    /// <summary>The request field a guest's problem comes from: the image's properties are the image's, the sizes the flavor's.</summary>
+    private static string RequestField(string guestField) => guestField switch
+    {
+        "name" or "metadata" => guestField,
+        "imageProperties" => "imageId",
+        "projectId" => "project",
+        _ => "flavorName",
+    };
+
     /// <summary>
     /// Records the server (BUILD) and schedules its boot. The request must already have been resolved. Idempotent by
     /// server id: a server that already exists is returned as it is (its boot scheduled if it was not yet), so a

@@ -20,15 +20,15 @@ public sealed record ImageFit(IReadOnlyList<string> Flavors, IReadOnlyList<strin
         string? problem = null;
         foreach (var flavor in flavors)
         {
-            try
+            var check = MemoryEncryptionResolver.Check(flavor.ExtraSpecs, image.Properties, null);
+            if (check.Resolution is { } resolution)
             {
-                var resolution = MemoryEncryptionResolver.Resolve(flavor.ExtraSpecs, image.Properties, null);
                 fitting.Add(flavor.Name);
                 models.Add(resolution.Model is { } model ? model.ToName() : "none");
             }
-            catch (MemoryEncryptionRequestException e)
+            else
             {
-                problem ??= $"{flavor.Name}: {e.Message}";
+                problem ??= $"{flavor.Name}: {check.Message}";
             }
         }
 

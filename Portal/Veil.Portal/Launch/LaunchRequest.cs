@@ -1,6 +1,8 @@
+using Veil.Shared.Guests;
+
 namespace Veil.Portal.Launch;
 
-/// <summary>What the launch wizard collects, and the checks it makes before each step (the API checks again).</summary>
+/// <summary>What the launch wizard collects, and the checks it makes before each step: the API's own rules, which it applies again.</summary>
 public sealed class LaunchRequest
 {
     public string Name { get; set; } = "";
@@ -12,14 +14,7 @@ public sealed class LaunchRequest
     public string? FlavorName { get; set; }
 
     /// <summary>Why the details step cannot be left, or null.</summary>
-    public string? DetailsProblem() => Name.Trim() switch
-    {
-        "" => "Give the server a name.",
-        { Length: > 255 } => "The name is longer than 255 characters.",
-        var n when n.Any(char.IsControl) => "The name contains a control character (such as a tab or newline).",
-        _ when Count is < 1 or > 10 => "Launch between 1 and 10 servers at a time.",
-        _ => null,
-    };
+    public string? DetailsProblem() => GuestRules.NameProblem(Name.Trim(), Count) ?? GuestRules.CountProblem(Count);
 
     public string? ImageProblem() => ImageId is null ? "Choose an image." : null;
 

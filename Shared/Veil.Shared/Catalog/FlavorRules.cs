@@ -63,17 +63,7 @@ public static class FlavorRules
             yield return new("extraSpecs", $"Extra spec key '{key}' must be 1-255 characters and not blank.");
         }
 
-        IReadOnlyList<MemoryEncryptionProblem> problems = [];
-        try
-        {
-            MemoryEncryptionResolver.Resolve(extraSpecs, FittingImage, null);
-        }
-        catch (MemoryEncryptionRequestException e)
-        {
-            problems = e.Problems;
-        }
-
-        foreach (var problem in problems.Where(p => p.Offenders.Any(o => o.Source == RequestSource.Flavor)))
+        foreach (var problem in MemoryEncryptionResolver.Check(extraSpecs, FittingImage, null).Problems.Where(p => p.Offenders.Any(o => o.Source == RequestSource.Flavor)))
         {
             yield return new("extraSpecs", problem.Message);
         }

@@ -56,56 +56,7 @@ public static class GuestDomainXml
 
     private static void Validate(GuestSpec spec, GuestHostParameters host, MemoryEncryptionResolution resolution)
     {
-        var problems = new List<string>();
-        void Add(string? problem)
-        {
-            if (problem is not null)
-            {
-                problems.Add(problem);
-            }
-        }
-
-        Add(GuestText.Problem("server name", spec.Name, GuestText.MaxNameLength));
-        Add(GuestText.Problem("project id", spec.ProjectId, GuestText.MaxNameLength));
-        Add(GuestText.Problem("flavor name", spec.FlavorName, GuestText.MaxNameLength));
-        if (spec.ServerId == Guid.Empty)
-        {
-            problems.Add("server id is the empty UUID; give the server a unique id.");
-        }
-
-        if (spec.VCpus is < 1 or > 1024)
-        {
-            problems.Add($"vCPUs is {spec.VCpus}; it must be between 1 and 1024.");
-        }
-
-        if (spec.MemoryMiB is < 16 or > 16 * 1024 * 1024)
-        {
-            problems.Add($"memory is {spec.MemoryMiB} MiB; it must be between 16 MiB and 16 TiB.");
-        }
-
-        if (spec.DiskGiB is < 1 or > 64 * 1024)
-        {
-            problems.Add($"disk is {spec.DiskGiB} GiB; it must be between 1 GiB and 64 TiB.");
-        }
-
-        if (spec.Metadata.Count > GuestText.MaxMetadataItems)
-        {
-            problems.Add($"metadata has {spec.Metadata.Count} items; at most {GuestText.MaxMetadataItems} are allowed.");
-        }
-
-        foreach (var (key, value) in spec.Metadata)
-        {
-            Add(GuestText.Problem($"metadata key '{key}'", key, GuestText.MaxMetadataKeyLength));
-            Add(GuestText.Problem($"metadata value of '{key}'", value, GuestText.MaxMetadataValueLength));
-        }
-
-        if (spec.ImageProperties.TryGetValue(RequestKeys.ImageKernelCommandLine, out var cmdline) && cmdline.Any(char.IsControl))
-        {
-            problems.Add($"image property {RequestKeys.ImageKernelCommandLine} contains a control character; remove it.");
-        }
-
-        problems.AddRange(DeviceBuilder.BusProblems(spec.ImageProperties));
-
+        var problems = GuestRules.Check(spec).Select(p => p.Message).ToList();
         if (resolution.Model is MemoryEncryptionModel.AmdSev or MemoryEncryptionModel.AmdSevEs
             && host.LibvirtVersion < GuestHostParameters.ImplicitSevParametersSince
             && (host.CBitPos is null || host.ReducedPhysBits is null))

@@ -5,7 +5,8 @@ public static class GuestText
 {
     public const int MaxNameLength = 255;
     public const int MaxMetadataKeyLength = 255;
-    public const int MaxMetadataValueLength = 4096;
+    /// <summary>nova's limit for a metadata value, as for its key.</summary>
+    public const int MaxMetadataValueLength = 255;
     public const int MaxMetadataItems = 128;
 
     /// <summary>Null when <paramref name="value"/> is usable as <paramref name="field"/>; otherwise why not.</summary>

@@ -13,11 +13,19 @@ public static partial class MemoryEncryptionResolver
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
-    /// <summary>Resolves a request, or throws <see cref="MemoryEncryptionRequestException"/> listing every problem.</summary>
+    /// <summary>Resolves a request, or throws <see cref="MemoryEncryptionRequestException"/> listing every problem:
+    /// for callers that only see requests <see cref="Check"/> already accepted.</summary>
+    public static MemoryEncryptionResolution Resolve(
+        IReadOnlyDictionary<string, string>? flavorExtraSpecs,
+        IReadOnlyDictionary<string, string>? imageProperties,
+        string? configuredMachineType = null) =>
+        Check(flavorExtraSpecs, imageProperties, configuredMachineType).OrThrow();
+
+    /// <summary>Resolves a request, or returns every problem that stops it.</summary>
     /// <param name="flavorExtraSpecs">The flavor's extra specs (null: none).</param>
     /// <param name="imageProperties">The image's properties (null: none).</param>
     /// <param name="configuredMachineType">The deployment's default machine type, used when the image names none.</param>
-    public static MemoryEncryptionResolution Resolve(
+    public static MemoryEncryptionCheck Check(
         IReadOnlyDictionary<string, string>? flavorExtraSpecs,
         IReadOnlyDictionary<string, string>? imageProperties,
         string? configuredMachineType = null)
@@ -49,9 +57,13 @@ public static partial class MemoryEncryptionResolver
 
         if (flavorOn != true && imageOn != true)
         {
-            ThrowIfAny(problems);
+            if (problems.Count > 0)
+            {
+                return MemoryEncryptionCheck.Invalid(problems);
+            }
+
             checks.Add($"memory encryption not requested: neither {RequestKeys.FlavorMemEncryption} (flavor) nor {RequestKeys.ImageMemEncryption} (image) is true");
-            return new MemoryEncryptionResolution(null, new Dictionary<string, int>(), [], machineType.Value, checks);
+            return MemoryEncryptionCheck.Valid(new MemoryEncryptionResolution(null, new Dictionary<string, int>(), [], machineType.Value, checks));
         }
 
         if (flavorOn is not null && imageOn is not null && flavorOn != imageOn)
@@ -109,16 +121,19 @@ public static partial class MemoryEncryptionResolver
         }
 
         CheckBuses(image, problems, checks);
-        ThrowIfAny(problems);
+        if (problems.Count > 0)
+        {
+            return MemoryEncryptionCheck.Invalid(problems);
+        }
 
         var info = model.Info();
         var traits = model == MemoryEncryptionModel.AmdSevSnp ? new[] { info.Trait, Traits.StatelessFirmware } : [info.Trait];
-        return new MemoryEncryptionResolution(
+        return MemoryEncryptionCheck.Valid(new MemoryEncryptionResolution(
             model,
             new Dictionary<string, int> { [ResourceClasses.MemEncryptionContext] = 1 },
             traits,
             effectiveMachineType,
-            checks);
+            checks));
     }
 
     private static MemoryEncryptionModel ResolveModel(
@@ -229,14 +244,6 @@ public static partial class MemoryEncryptionResolver
 
     private static MemoryEncryptionProblem Problem(MemoryEncryptionProblemCode code, string message, params RequestValue[] offenders) =>
         new(code, message, offenders);
-
-    private static void ThrowIfAny(List<MemoryEncryptionProblem> problems)
-    {
-        if (problems.Count > 0)
-        {
-            throw new MemoryEncryptionRequestException(problems);
-        }
-    }
 
     [GeneratedRegex(@"^resources\d*:MEM_ENCRYPTION_CONTEXT$", RegexOptions.CultureInvariant)]
     private static partial Regex RawResourceKey();

@@ -25,6 +25,22 @@ public sealed class MemoryEncryptionResolverTests
     }
 
     [Fact]
+    public void Check_ReturnsEveryProblemOrTheResolution_NeverBoth()
+    {
+        var bad = MemoryEncryptionResolver.Check(Map("hw:mem_encryption", "true", "hw:mem_encryption_model", "amd-sev-snp"), Map());
+        var good = MemoryEncryptionResolver.Check(Map("hw:mem_encryption", "true", "hw:mem_encryption_model", "amd-sev-snp"), SnpImage);
+
+        Assert.False(bad.IsValid);
+        Assert.Null(bad.Resolution);
+        Assert.Equal([MemoryEncryptionProblemCode.FirmwareNotUefi, MemoryEncryptionProblemCode.SnpNeedsStatelessFirmware], bad.Problems.Select(p => p.Code));
+        Assert.Equal(string.Join(" ", bad.Problems.Select(p => p.Message)), bad.Message);
+        Assert.Equal(bad.Problems, Assert.Throws<MemoryEncryptionRequestException>(bad.OrThrow).Problems);
+        Assert.True(good.IsValid);
+        Assert.Empty(good.Problems);
+        Assert.Equal(MemoryEncryptionModel.AmdSevSnp, good.OrThrow().Model);
+    }
+
+    [Fact]
     public void Resolve_NothingSet_RequestsNothing()
     {
         var result = MemoryEncryptionResolver.Resolve(Map(), Map());

@@ -24,14 +24,10 @@ public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOpt
 
     private async Task<PlacementOutcome> DecideAsync(BootServerInput input)
     {
-        MemoryEncryptionResolution request;
-        try
+        var check = MemoryEncryptionResolver.Check(input.Guest.FlavorExtraSpecs, input.Guest.ImageProperties, null);
+        if (check.Resolution is not { } request)
         {
-            request = MemoryEncryptionResolver.Resolve(input.Guest.FlavorExtraSpecs, input.Guest.ImageProperties, null);
-        }
-        catch (MemoryEncryptionRequestException e)
-        {
-            return new PlacementOutcome([], e.Message, null);
+            return new PlacementOutcome([], check.Message, null);
         }
 
         var hosts = await registry.ListAsync();

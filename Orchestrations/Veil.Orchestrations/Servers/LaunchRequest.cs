@@ -1,0 +1,26 @@
+namespace Veil.Orchestrations.Servers;
+
+/// <summary>A tenant's request to launch servers (the body of <c>POST /api/servers</c>).</summary>
+public sealed record CreateServerRequest(string? Name, string? FlavorName, string? ImageId, int? Count, Dictionary<string, string>? Metadata);
+
+/// <summary>Why a launch was refused: who may fix it and in which field.</summary>
+public enum LaunchRefusalKind
+{
+    /// <summary>The request is wrong (400): <see cref="LaunchRefusal.Field"/> names what to change.</summary>
+    Invalid,
+
+    /// <summary>The caller may not launch at all (403).</summary>
+    Forbidden,
+
+    /// <summary>The Idempotency-Key was used before for a different request (422).</summary>
+    KeyReused,
+}
+
+/// <summary>One refusal, naming the request field (<c>count</c>, <c>flavorName</c>, <c>Idempotency-Key</c>, …).</summary>
+public sealed record LaunchRefusal(LaunchRefusalKind Kind, string Field, string Message);
+
+/// <summary>The servers a launch created (their boots scheduled), or why none was.</summary>
+public sealed record LaunchResult(IReadOnlyList<ServerRecord> Servers, LaunchRefusal? Refusal)
+{
+    public static LaunchResult Refused(LaunchRefusalKind kind, string field, string message) => new([], new(kind, field, message));
+}

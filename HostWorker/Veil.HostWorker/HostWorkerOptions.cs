@@ -43,12 +43,6 @@ public sealed class HostWorkerOptions
     /// <summary>How the command queue is consumed.</summary>
     public QueueTriggerOptions Commands { get; set; } = new();
 
-    /// <summary>
-    /// Fault injection for crash tests and chaos runs: <c>defined</c> kills this process (as SIGKILL would) right after a
-    /// spawn has defined its domain and before it starts it. Never set in production.
-    /// </summary>
-    public string? CrashAfter { get; set; }
-
     public bool Simulated => FixtureRoot is not null;
 
     public string EffectiveStateDirectory => Path.GetFullPath(StateDirectory ?? Path.Combine(".veil", "hosts", HostName));

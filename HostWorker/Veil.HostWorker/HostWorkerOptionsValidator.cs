@@ -41,11 +41,6 @@ internal sealed class HostWorkerOptionsValidator : IValidateOptions<HostWorkerOp
             problems.Add($"HostWorker:EventsQueue '{options.EventsQueue}' is not a valid queue name.");
         }
 
-        if (options.CrashAfter is not (null or "" or "defined"))
-        {
-            problems.Add($"HostWorker:CrashAfter '{options.CrashAfter}' is not a fault point; the only one is 'defined'.");
-        }
-
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options.Commands, new ValidationContext(options.Commands), results, validateAllProperties: true))
         {

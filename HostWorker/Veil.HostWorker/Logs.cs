@@ -19,7 +19,4 @@ internal static partial class Logs
 
     [LoggerMessage(2005, LogLevel.Warning, "Host {HostName} cannot publish its report at start: storage does not answer; trying again in {Delay} ({Error})")]
     public static partial void WaitingForStorage(ILogger logger, string hostName, TimeSpan delay, string error);
-
-    [LoggerMessage(2004, LogLevel.Critical, "Fault injection: killing this process after defining server {ServerId}")]
-    public static partial void CrashInjected(ILogger logger, Guid serverId);
 }

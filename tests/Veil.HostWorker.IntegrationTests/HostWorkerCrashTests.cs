@@ -15,7 +15,7 @@ public sealed class HostWorkerCrashTests
         var guest = GuestSpecBuilder.NewSnp("crash-mid-spawn");
         await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
 
-        using (var crashing = WorkerProcess.Start(worker.Settings(), ("HostWorker:CrashAfter", "defined")))
+        using (var crashing = WorkerProcess.Start(worker.Settings(), "Veil.HostWorker.CrashHost.dll"))
         {
             Assert.True(await crashing.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the worker did not crash at the fault point\n" + crashing.Output);
             Assert.NotEqual(0, crashing.ExitCode);
@@ -38,7 +38,8 @@ public sealed class HostWorkerCrashTests
         Assert.Single(Directory.GetFiles(Path.Combine(worker.StateDirectory, "domains"), "*.running"));
     }
 
-    /// <summary>A HostWorker started as `dotnet Veil.HostWorker.dll --Key=Value …`, as ./veil run starts it.</summary>
+    /// <summary>A HostWorker started as `dotnet Veil.HostWorker.dll --Key=Value …`, as ./veil run starts it (or the
+    /// crash host: the same worker with a fault point).</summary>
     private sealed class WorkerProcess : IDisposable
     {
         private readonly Process process;
@@ -57,11 +58,11 @@ public sealed class HostWorkerCrashTests
 
         public string Output => string.Join('\n', output);
 
-        public static WorkerProcess Start(Dictionary<string, string?> settings, params (string Key, string Value)[] extra)
+        public static WorkerProcess Start(Dictionary<string, string?> settings, string program = "Veil.HostWorker.dll")
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Veil.HostWorker.dll"));
-            foreach (var (key, value) in settings.Select(s => (s.Key, s.Value ?? "")).Concat(extra))
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
+            foreach (var (key, value) in settings.Select(s => (s.Key, s.Value ?? "")))
             {
                 start.ArgumentList.Add($"--{key}={value}");
             }

@@ -128,13 +128,10 @@ public sealed class BootServerTests(LocalVeil stack)
         Assert.DoesNotContain(await stack.Services.GetRequiredService<AsidLedger>().ListAsync(), c => c.ServerId == guest.ServerId);
         var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
         var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.HostsContainer)).GetBlobClient(Veil.Shared.Contracts.HostQueues.DomainsBlob(stack.Genoa));
-        Veil.Shared.Contracts.HostDomains domains;
-        do
-        {
-            await Task.Delay(200);
-            domains = (await blob.DownloadContentAsync()).Value.Content.ToObjectFromJson<Veil.Shared.Contracts.HostDomains>(Veil.Shared.Contracts.VeilJson.Options)!;
-        }
-        while (domains.At <= deletedAt);
+        var domains = await Eventually.Until(
+            async () => (await blob.DownloadContentAsync()).Value.Content.ToObjectFromJson<Veil.Shared.Contracts.HostDomains>(Veil.Shared.Contracts.VeilJson.Options)!,
+            d => d.At > deletedAt,
+            d => $"the host's last domain list is from {d.At:O}, before the delete ended");
         Assert.DoesNotContain(domains.Domains, d => d.ServerId == guest.ServerId);
         Assert.Equal(ServerStatus.Deleted, (await stack.Store.GetAsync(Project, guest.ServerId))!.Status); // the boot did not come back to life
     }

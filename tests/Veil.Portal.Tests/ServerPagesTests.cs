@@ -53,7 +53,8 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
-    public void ServerDetail_OtherProjectsServer_NotFound()
+    // How the page shows a server the API will not give (it answers 404 for another project's: ApiTests prove that).
+    public void ServerDetail_ApiAnswers404_PageSaysNotFound()
     {
         var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Guid.NewGuid()));
 

@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
+using Veil.Testing;
 using Veil.TaskHub.Client;
 using Veil.TaskHub.Diagnostics;
 
@@ -75,12 +76,10 @@ public sealed class QueryAndDiagnosticsTests
 
         var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync("NotRegistered", "");
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!warnings.Counts.ContainsKey(EngineWarnings.AbandoningMessage))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no {EngineWarnings.AbandoningMessage} yet; seen: {string.Join(", ", warnings.Counts.Keys)}");
-            await Task.Delay(200);
-        }
+        await Eventually.Until(
+            () => Task.FromResult(warnings.Counts),
+            counts => counts.ContainsKey(EngineWarnings.AbandoningMessage),
+            counts => $"no {EngineWarnings.AbandoningMessage} yet; seen: {string.Join(", ", counts.Keys)}");
 
         Assert.Contains(warnings.Recent, w => w.InstanceId == id && w.Event == EngineWarnings.AbandoningMessage);
         Assert.Equal(OrchestrationRuntimeStatus.Pending, (await hub.Client.GetInstanceAsync(id))!.RuntimeStatus);

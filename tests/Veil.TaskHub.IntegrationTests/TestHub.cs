@@ -85,21 +85,12 @@ internal sealed class TestHub : IAsyncDisposable
     }
 
     /// <summary>Waits until the instance reaches the status (or the deadline passes, which fails the test).</summary>
-    public async Task<OrchestrationMetadata> StatusAsync(string instanceId, OrchestrationRuntimeStatus status, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var instance = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-            if (instance?.RuntimeStatus == status)
-            {
-                return instance;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{instanceId} is {instance?.RuntimeStatus}, not {status}");
-            await Task.Delay(50);
-        }
-    }
+    public async Task<OrchestrationMetadata> StatusAsync(string instanceId, OrchestrationRuntimeStatus status, TimeSpan? timeout = null) =>
+        (await Eventually.Until(
+            () => Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true),
+            instance => instance?.RuntimeStatus == status,
+            instance => $"{instanceId} is {instance?.RuntimeStatus}, not {status}",
+            timeout))!;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Veil.HostWorker.Hypervisors;
@@ -22,7 +22,8 @@ public sealed class HostCommandHandler(
     HostFacts facts,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
-    ILogger<HostCommandHandler> logger)
+    ILogger<HostCommandHandler> logger,
+    IHostCommandFaults? faults = null)
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> perServer = new();
 
@@ -72,11 +73,7 @@ public sealed class HostCommandHandler(
             var existing = hypervisor.Connection.FindByUuid(command.ServerId);
             using var domain = existing ?? hypervisor.Connection.Define(GuestDomainXml.Build(guest, facts.GuestParameters()));
             hypervisor.Remember(domain);
-            if (options.Value.CrashAfter == "defined")
-            {
-                Logs.CrashInjected(logger, command.ServerId);
-                Process.GetCurrentProcess().Kill();
-            }
+            faults?.DomainDefined(command.ServerId);
 
             if (domain.State is not DomainState.Running)
             {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Veil.Hosting;
 using Veil.HostWorker.Commands;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Probing;
@@ -19,8 +19,7 @@ public static class HostWorkerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<HostWorkerOptions>().Bind(builder.Configuration.GetSection(HostWorkerOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HostWorkerOptions>, HostWorkerOptionsValidator>();
+        services.AddCheckedOptions<HostWorkerOptions>(builder.Configuration, HostWorkerOptions.Section);
         services.AddVeilStorage(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Hypervisor>();

@@ -1,9 +1,12 @@
+using Veil.Hosting;
+using Veil.Shared.Contracts;
+using Veil.Storage;
 using Veil.Storage.Queues;
 
 namespace Veil.HostWorker;
 
 /// <summary>One HostWorker's settings, bound from the <c>HostWorker</c> section.</summary>
-public sealed class HostWorkerOptions
+public sealed class HostWorkerOptions : ICheckedOptions
 {
     public const string Section = "HostWorker";
 
@@ -46,4 +49,35 @@ public sealed class HostWorkerOptions
     public bool Simulated => FixtureRoot is not null;
 
     public string EffectiveStateDirectory => Path.GetFullPath(StateDirectory ?? Path.Combine(".veil", "hosts", HostName));
+
+    public IEnumerable<string> Problems()
+    {
+        if (HostName.Length > HostQueues.MaxHostNameLength || !StorageNames.IsValidQueueName(HostQueues.Commands(HostName)))
+        {
+            yield return $"{Section}:{nameof(HostName)} '{HostName}' must be 1-{HostQueues.MaxHostNameLength} lowercase letters, digits and single hyphens (it names the queue host-<name>).";
+        }
+
+        if (FixtureRoot is { } root && !Directory.Exists(root))
+        {
+            yield return $"{Section}:{nameof(FixtureRoot)} '{root}' does not exist.";
+        }
+
+        if (SevGuestLimit is < 0)
+        {
+            yield return $"{Section}:{nameof(SevGuestLimit)} {SevGuestLimit} must not be negative.";
+        }
+
+        if (!StorageNames.IsValidQueueName(EventsQueue))
+        {
+            yield return $"{Section}:{nameof(EventsQueue)} '{EventsQueue}' is not a valid queue name.";
+        }
+
+        var ranges = SettingRules.Of(
+            SettingRules.Between($"{Section}:{nameof(ProbeInterval)}", ProbeInterval, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)),
+            SettingRules.Between($"{Section}:{nameof(HeartbeatInterval)}", HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)));
+        foreach (var problem in ranges.Concat(Commands.Problems($"{Section}:{nameof(Commands)}")))
+        {
+            yield return problem;
+        }
+    }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Veil.Hosting;
 using Veil.HostWorker;
 using Veil.HostWorker.Recording;
 using Veil.HostWorker.Startup;
@@ -13,16 +13,10 @@ builder.AddHostWorker();
 using var host = builder.Build();
 try
 {
-    await host.RunAsync();
-    return 0;
+    return await host.RunCheckedAsync("HostWorker");
 }
 catch (HostStartupRefusedException e)
 {
     await Console.Error.WriteLineAsync(e.Message);
-    return HostStartupRefusedException.ExitCode;
-}
-catch (OptionsValidationException e)
-{
-    await Console.Error.WriteLineAsync("HostWorker: bad settings: " + string.Join(" ", e.Failures));
     return HostStartupRefusedException.ExitCode;
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Converters;
+using Veil.Hosting;
 using Veil.Shared.Contracts;
 using Veil.TaskHub;
 using Veil.Orchestrations.Boot;
@@ -20,10 +21,7 @@ public static class OrchestrationsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<BootOptions>().Bind(builder.Configuration.GetSection(BootOptions.Section))
-            .Validate(o => o.MaxAttempts is >= 1 and <= 10, "Boot:MaxAttempts must be between 1 and 10.")
-            .Validate(o => o.HostResultTimeout >= TimeSpan.FromSeconds(1), "Boot:HostResultTimeout must be at least 1 second.")
-            .ValidateOnStart();
+        services.AddCheckedOptions<BootOptions>(builder.Configuration, BootOptions.Section);
         services.AddSingleton(DataConverter);
         services.AddTaskHubWorker(builder.Configuration, r => r
             .AddOrchestrator<BootServer>()

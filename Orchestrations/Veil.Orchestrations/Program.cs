@@ -1,3 +1,4 @@
+using Veil.Hosting;
 using Veil.Orchestrations;
 using Veil.Orchestrations.Api;
 
@@ -14,8 +15,7 @@ builder.AddVeilApi();
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapVeilApi();
-app.Run();
-return 0;
+return await app.RunCheckedAsync("Orchestrations");
 
 /// <summary>The Orchestrations host (exposed for WebApplicationFactory in tests).</summary>
 public partial class Program;

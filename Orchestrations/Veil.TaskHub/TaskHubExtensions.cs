@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Veil.Hosting;
 using Veil.Storage;
 using Veil.TaskHub.Client;
 using Veil.TaskHub.Diagnostics;
@@ -24,8 +25,7 @@ public static class TaskHubExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddVeilStorage(configuration);
-        services.AddOptions<TaskHubOptions>().Bind(configuration.GetSection(TaskHubOptions.Section)).ValidateOnStart();
-        services.TryAddSingleton<IValidateOptions<TaskHubOptions>, TaskHubOptionsValidator>();
+        services.AddCheckedOptions<TaskHubOptions>(configuration, TaskHubOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataConverter>(JsonDataConverter.Default);
         services.TryAddSingleton<EngineWarnings>();
@@ -46,11 +46,5 @@ public static class TaskHubExtensions
         services.AddSingleton(registry);
         services.AddHostedService<TaskHubWorkerService>();
         return services;
-    }
-
-    private sealed class TaskHubOptionsValidator : IValidateOptions<TaskHubOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TaskHubOptions options) =>
-            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Veil.Hosting;
 
 namespace Veil.TaskHub;
 
@@ -7,7 +8,7 @@ namespace Veil.TaskHub;
 /// setting maps to one of DurableTask.AzureStorage's settings; the defaults here are Veil's, chosen by
 /// <c>./veil bench</c> (docs/benchmarks.md compares them with the framework's own).
 /// </summary>
-public sealed partial class TaskHubOptions
+public sealed partial class TaskHubOptions : ICheckedOptions
 {
     public const string Section = "DurableTask";
 
@@ -57,31 +58,20 @@ public sealed partial class TaskHubOptions
     /// </summary>
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The problems with these settings, each naming the setting; empty when they are good.</summary>
-    public IReadOnlyList<string> Problems()
+    public IEnumerable<string> Problems()
     {
-        var problems = new List<string>();
-        if (TaskHubName is null || !HubName().IsMatch(TaskHubName))
-        {
-            problems.Add($"{Section}:{nameof(TaskHubName)} '{TaskHubName}' must be 3-45 letters or digits, starting with a letter.");
-        }
-
-        void Range(string name, double value, double min, double max, string unit = "")
-        {
-            if (value < min || value > max)
-            {
-                problems.Add($"{Section}:{name} is {value}{unit}; it must be between {min}{unit} and {max}{unit}.");
-            }
-        }
-
-        Range(nameof(PartitionCount), PartitionCount, 1, 16);
-        Range(nameof(MaxQueuePollingInterval), MaxQueuePollingInterval.TotalMilliseconds, 100, 30_000, " ms");
-        Range(nameof(MaxConcurrentOrchestrations), MaxConcurrentOrchestrations, 1, 1000);
-        Range(nameof(MaxConcurrentActivities), MaxConcurrentActivities, 1, 1000);
-        Range(nameof(ExtendedSessionIdleTimeout), ExtendedSessionIdleTimeout.TotalSeconds, 1, 600, " s");
-        Range(nameof(PartitionLeaseInterval), PartitionLeaseInterval.TotalSeconds, 15, 60, " s");
-        Range(nameof(MessageVisibilityTimeout), MessageVisibilityTimeout.TotalSeconds, 10, 600, " s");
-        return problems;
+        var hubName = TaskHubName is not null && HubName().IsMatch(TaskHubName)
+            ? null
+            : $"{Section}:{nameof(TaskHubName)} '{TaskHubName}' must be 3-45 letters or digits, starting with a letter.";
+        return SettingRules.Of(
+            hubName,
+            SettingRules.Between($"{Section}:{nameof(PartitionCount)}", PartitionCount, 1, 16),
+            SettingRules.Between($"{Section}:{nameof(MaxQueuePollingInterval)}", MaxQueuePollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30)),
+            SettingRules.Between($"{Section}:{nameof(MaxConcurrentOrchestrations)}", MaxConcurrentOrchestrations, 1, 1000),
+            SettingRules.Between($"{Section}:{nameof(MaxConcurrentActivities)}", MaxConcurrentActivities, 1, 1000),
+            SettingRules.Between($"{Section}:{nameof(ExtendedSessionIdleTimeout)}", ExtendedSessionIdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+            SettingRules.Between($"{Section}:{nameof(PartitionLeaseInterval)}", PartitionLeaseInterval, TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1)),
+            SettingRules.Between($"{Section}:{nameof(MessageVisibilityTimeout)}", MessageVisibilityTimeout, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10)));
     }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,44}$", RegexOptions.CultureInvariant)]

@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using Veil.Hosting;
 using Veil.Portal.Accounts;
 using Veil.Portal.Components;
 
@@ -22,7 +23,7 @@ app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapAccounts();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+return await app.RunCheckedAsync("Portal");
 
 /// <summary>The Portal host (exposed for WebApplicationFactory in tests).</summary>
 public partial class Program;

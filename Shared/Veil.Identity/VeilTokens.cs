@@ -20,18 +20,21 @@ public static class VeilTokens
     public const string ApiAudience = "veil-api";
 
     /// <summary>
-    /// A token for the subject in the project with the role, signed with <paramref name="signingKey"/> (base64, the
-    /// <c>Auth:SigningKey</c> the API shares with whoever mints), valid for <paramref name="lifetime"/>.
+    /// A token for the subject in the project with the role, signed with the <c>Auth:SigningKey</c> the API shares with
+    /// whoever mints, valid for <paramref name="lifetime"/> from <paramref name="now"/>.
     /// </summary>
-    public static string Issue(string? signingKey, string issuer, string audience, string subject, string projectId, string role, TimeSpan lifetime)
+    public static string Issue(VeilAuthOptions auth, DateTimeOffset now, string subject, string projectId, string role, TimeSpan lifetime)
     {
-        var key = new SymmetricSecurityKey(Convert.FromBase64String(signingKey ?? throw new InvalidOperationException("Auth:SigningKey is not set.")));
+        ArgumentNullException.ThrowIfNull(auth);
+        var key = new SymmetricSecurityKey(auth.SigningKeyBytes() ?? throw new InvalidOperationException($"{VeilAuthOptions.Section}:{nameof(VeilAuthOptions.SigningKey)} is not set to a usable key; tokens cannot be signed."));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = issuer,
-            Audience = audience,
+            Issuer = auth.Issuer,
+            Audience = auth.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
             Subject = new ClaimsIdentity([new Claim(SubjectClaim, subject), new Claim(ProjectClaim, projectId), new Claim(RoleClaim, role)]),
-            Expires = DateTime.UtcNow + lifetime,
+            Expires = (now + lifetime).UtcDateTime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }

@@ -8,7 +8,7 @@ namespace Veil.Orchestrations.IntegrationTests;
 /// <summary>The ASID ledger against the real Azurite, under contention.</summary>
 public sealed class AsidLedgerTests
 {
-    private readonly AsidLedger ledger = new(new StorageAccount(Azurite.Shared.ConnectionString));
+    private readonly AsidLedger ledger = new(new StorageAccount(Azurite.Shared.ConnectionString), TimeProvider.System);
     private readonly string provider = "h" + Guid.NewGuid().ToString("N")[..10] + "_amd_sev_snp";
 
     [Fact]

@@ -26,7 +26,7 @@ public class LocalVeil : IAsyncLifetime
     private readonly List<IHost> hosts = [];
     private readonly List<string> stateDirectories = [];
     private readonly string suffix = Guid.NewGuid().ToString("N")[..6];
-    private readonly AuthOptions auth = new() { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+    private readonly Veil.Identity.VeilAuthOptions auth = new() { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
     private WebApplicationFactory<Program>? orchestrations;
 
     /// <summary>Settings of the Orchestrations host that replace the ones tests use (the benchmarks compare profiles).</summary>

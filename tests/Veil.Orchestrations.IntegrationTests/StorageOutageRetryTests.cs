@@ -1,31 +1,50 @@
 using DurableTask.Core;
 using Microsoft.DurableTask;
 using Veil.Orchestrations.Boot;
+using Veil.TaskHub.Hosting;
 
 namespace Veil.Orchestrations.IntegrationTests;
 
-/// <summary>Which activity failures the boot retries: the failure details are made from real exceptions, as DurableTask.Core records them.</summary>
+/// <summary>
+/// Which activity failures a boot retries: an exception thrown by a real activity, reported by the task hub's wrapper
+/// and recorded by DurableTask.Core as the orchestration then sees it. Storage being away is retried; an answer
+/// (a refused condition, a bug) is not — the same classifier (StorageErrors) that every other part of Veil uses.
+/// </summary>
 public sealed class StorageOutageRetryTests
 {
     [Fact]
-    public void IsOutage_SdkRetriesExhausted_Retried() =>
-        Assert.True(StorageOutageRetry.IsOutage(Recorded(new AggregateException(new Azure.RequestFailedException("Connection refused", new HttpRequestException("Connection refused"))))));
+    public async Task SdkRetriesExhausted_Retried() =>
+        Assert.True(StorageOutageRetry.IsOutage(await RecordedAsync(new AggregateException(new Azure.RequestFailedException("Connection refused", new HttpRequestException("Connection refused"))))));
 
     [Fact]
-    public void IsOutage_OutageInsideAnotherFailure_Retried() =>
-        Assert.True(StorageOutageRetry.IsOutage(Recorded(new InvalidOperationException("reading the server", new TimeoutException()))));
+    public async Task OutageInsideAnotherFailure_Retried() =>
+        Assert.True(StorageOutageRetry.IsOutage(await RecordedAsync(new InvalidOperationException("reading the server", new TimeoutException()))));
 
     [Fact]
-    public void IsOutage_AnAnswer_NotRetried()
+    public async Task ServiceBusy503_Retried() =>
+        Assert.True(StorageOutageRetry.IsOutage(await RecordedAsync(new Azure.RequestFailedException(503, "Server busy"))));
+
+    [Fact]
+    public async Task AnAnswer_NotRetried()
     {
-        Assert.False(StorageOutageRetry.IsOutage(Recorded(new InvalidOperationException("No free ASID slot"))));
-        Assert.False(StorageOutageRetry.IsOutage(Recorded(new ArgumentException("bad input"))));
+        Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new InvalidOperationException("No free ASID slot"))));
+        Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new ArgumentException("bad input"))));
+        Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new Azure.RequestFailedException(412, "The condition specified using HTTP conditional header(s) is not met."))));
     }
 
-    /// <summary>The failure as the orchestration sees it: DurableTask.Core's record of the exception, in the SDK's type.</summary>
-    private static TaskFailureDetails Recorded(Exception e)
+    /// <summary>The failure as the orchestration sees it: the activity run through the task hub's wrapper, its
+    /// exception recorded by DurableTask.Core, in the SDK's type.</summary>
+    private static async Task<TaskFailureDetails> RecordedAsync(Exception thrown)
     {
+        var reported = await Assert.ThrowsAnyAsync<Exception>(() => new StorageOutageReportingActivity(new Throwing(thrown)).RunAsync(null!, ""));
         static TaskFailureDetails Convert(FailureDetails d) => new(d.ErrorType, d.ErrorMessage, d.StackTrace, d.InnerFailure is { } inner ? Convert(inner) : null, null);
-        return Convert(new FailureDetails(e));
+        return Convert(new FailureDetails(reported));
+    }
+
+    private sealed class Throwing(Exception failure) : TaskActivity
+    {
+        public override string Run(TaskContext context, string input) => throw failure;
+
+        public override Task<string> RunAsync(TaskContext context, string input) => Task.FromException<string>(failure);
     }
 }

@@ -116,7 +116,7 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
                 }
                 catch (Exception e)
                 {
-                    pending.Add(new TaskFailedEvent(-1, task.Id, e.Message, null, new FailureDetails(e)));
+                    pending.Add(new TaskFailedEvent(-1, task.Id, e.Message, null, new FailureDetails(Veil.TaskHub.Hosting.StorageOutageReportingActivity.Reported(e))));
                 }
 
                 return null;

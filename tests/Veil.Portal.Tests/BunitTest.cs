@@ -26,7 +26,8 @@ public abstract class BunitTest : BunitContext, IAsyncLifetime
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("alice");
         Authorization.SetClaims(new Claim(ApiTokens.ProjectClaim, "demo"), new Claim(ApiTokens.RoleClaim, "tenant"));
-        var tokens = new ApiTokens(Options.Create(new ApiAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }));
+        var tokens = new ApiTokens(Options.Create(new Veil.Identity.VeilAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }), TimeProvider.System);
+        Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new VeilApi(new HttpClient(Api) { BaseAddress = new Uri("http://api.test") }, tokens));
 
         // As in the Portal: interactive server rendering, so actions are enabled. (After the services: the renderer

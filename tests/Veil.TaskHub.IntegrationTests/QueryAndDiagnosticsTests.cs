@@ -104,7 +104,7 @@ public sealed class QueryAndDiagnosticsTests
 
         Assert.Contains("DurableTask:TaskHubName 'bad-name!'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("DurableTask:PartitionCount is 17", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("DurableTask:MaxQueuePollingInterval is 60000 ms", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("DurableTask:PartitionLeaseInterval is 5 s", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("DurableTask:MaxQueuePollingInterval is 1 min; it must be between 100 ms and 30 s.", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("DurableTask:PartitionLeaseInterval is 5 s; it must be between 15 s and 1 min.", refused.Message, StringComparison.Ordinal);
     }
 }

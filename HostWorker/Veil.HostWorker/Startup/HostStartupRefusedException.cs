@@ -4,7 +4,7 @@ namespace Veil.HostWorker.Startup;
 public sealed class HostStartupRefusedException : Exception
 {
     /// <summary>The process exit code of a refused host (EX_CONFIG); the systemd unit does not restart on it.</summary>
-    public const int ExitCode = 78;
+    public const int ExitCode = Veil.Hosting.CheckedHost.BadSettingsExitCode;
 
     public HostStartupRefusedException(string message)
         : base(message)

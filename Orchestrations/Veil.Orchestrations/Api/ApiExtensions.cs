@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Veil.Hosting;
+using Veil.Identity;
 
 namespace Veil.Orchestrations.Api;
 
@@ -9,30 +12,25 @@ public static class ApiExtensions
     public static WebApplicationBuilder AddVeilApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        builder.Services.AddCheckedOptions<VeilAuthOptions>(builder.Configuration, VeilAuthOptions.Section);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<VeilAuthOptions>>((o, options) =>
         {
+            var auth = options.Value;
             o.MapInboundClaims = false;
-            if (auth.Authority is { Length: > 0 } authority)
+            if (!string.IsNullOrWhiteSpace(auth.Authority))
             {
-                o.Authority = authority;
+                o.Authority = auth.Authority;
                 o.Audience = auth.Audience;
                 return;
-            }
-
-            var key = auth.SigningKey is { Length: > 0 } k ? Convert.FromBase64String(k) : null;
-            if (key is null || key.Length < 32)
-            {
-                throw new InvalidOperationException("Auth:SigningKey must be a base64 key of at least 32 bytes (or set Auth:Authority for a real identity provider).");
             }
 
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = auth.Issuer,
                 ValidAudience = auth.Audience,
-                IssuerSigningKey = new SymmetricSecurityKey(key),
-                NameClaimType = "sub",
+                IssuerSigningKey = new SymmetricSecurityKey(auth.SigningKeyBytes()),
+                NameClaimType = VeilTokens.SubjectClaim,
             };
         });
         builder.Services.AddAuthorization(ApiPolicies.Add);

@@ -1,3 +1,5 @@
+using Veil.Identity;
+
 namespace Veil.Orchestrations.Api;
 
 /// <summary><c>token &lt;subject&gt; &lt;project&gt; &lt;tenant|admin&gt; --Auth:SigningKey=…</c>: prints a bearer token for local use.</summary>
@@ -8,8 +10,8 @@ public static class DevTokenCommand
         ArgumentNullException.ThrowIfNull(args);
         var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray()).Build();
-        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        if (positional is not [var subject, var project, "tenant" or "admin"] || string.IsNullOrEmpty(options.SigningKey))
+        var options = configuration.GetSection(VeilAuthOptions.Section).Get<VeilAuthOptions>() ?? new VeilAuthOptions();
+        if (positional is not [var subject, var project, "tenant" or "admin"] || options.SigningKeyBytes() is null)
         {
             Console.Error.WriteLine("usage: token <subject> <project> <tenant|admin> --Auth:SigningKey=<base64 key>");
             return 2;

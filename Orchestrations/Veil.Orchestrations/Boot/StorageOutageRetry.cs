@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Veil.TaskHub.Hosting;
 
 namespace Veil.Orchestrations.Boot;
 
@@ -10,16 +11,6 @@ namespace Veil.Orchestrations.Boot;
 /// </summary>
 public static class StorageOutageRetry
 {
-    private static readonly HashSet<string> OutageTypes = new(StringComparer.Ordinal)
-    {
-        "System.AggregateException", // the Azure SDK's "Retry failed after N tries"
-        "Azure.RequestFailedException",
-        "System.Net.Http.HttpRequestException",
-        "System.Net.Sockets.SocketException",
-        "System.IO.IOException",
-        "System.TimeoutException",
-    };
-
     public static TaskOptions Options { get; } = TaskOptions.FromRetryPolicy(
         new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30))
         {
@@ -30,7 +21,7 @@ public static class StorageOutageRetry
     public static Task<TResult> CallStepAsync<TResult>(this TaskOrchestrationContext context, string name, object? input) =>
         (context ?? throw new ArgumentNullException(nameof(context))).CallActivityAsync<TResult>(name, input, Options);
 
-    /// <summary>Whether the failure, or one inside it, is storage being away rather than an answer.</summary>
+    /// <summary>Whether the failure is storage being away rather than an answer, as the task hub reported it.</summary>
     public static bool IsOutage(TaskFailureDetails failure) =>
-        failure is not null && (OutageTypes.Contains(failure.ErrorType) || (failure.InnerFailure is { } inner && IsOutage(inner)));
+        failure is not null && StorageOutageReportingActivity.IsStorageOutage(failure.ErrorType);
 }

@@ -12,7 +12,7 @@ namespace Veil.Orchestrations.Claims;
 /// gets 409 and tries the next free slot. Claims are idempotent per server (a retried claim returns the slot the
 /// server already holds). The kernel still picks the hardware ASID; this ledger is what operators and placement see.
 /// </summary>
-public sealed class AsidLedger(StorageAccount storage)
+public sealed class AsidLedger(StorageAccount storage, TimeProvider time)
 {
     public const string TableName = "VeilAsidClaims";
 
@@ -47,7 +47,7 @@ public sealed class AsidLedger(StorageAccount storage)
                     {
                         ["ServerId"] = serverId.ToString(),
                         ["HostName"] = hostName,
-                        ["ClaimedAt"] = DateTimeOffset.UtcNow,
+                        ["ClaimedAt"] = time.GetUtcNow(),
                     },
                     cancellationToken);
                 return new AsidClaim(hostName, providerName, slot, serverId);

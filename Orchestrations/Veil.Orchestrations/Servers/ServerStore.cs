@@ -7,7 +7,7 @@ using Veil.Storage;
 namespace Veil.Orchestrations.Servers;
 
 /// <summary>Servers (table <c>VeilServers</c>: partition = project, row = server id; the record as JSON).</summary>
-public sealed class ServerStore(StorageAccount storage)
+public sealed class ServerStore(StorageAccount storage, TimeProvider time)
 {
     public const string TableName = "VeilServers";
 
@@ -53,7 +53,7 @@ public sealed class ServerStore(StorageAccount storage)
                 return null;
             }
 
-            var updated = change(Read(row.Value!)) with { UpdatedAt = DateTimeOffset.UtcNow };
+            var updated = change(Read(row.Value!)) with { UpdatedAt = time.GetUtcNow() };
             try
             {
                 await table.UpdateEntityAsync(Row(updated), row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);

@@ -11,7 +11,7 @@ namespace Veil.TaskHub.Diagnostics;
 /// errors of the framework's categories, so the API and Portal can show them. Counts are since this process started.
 /// Warnings that describe the framework working as designed are not counted (<see cref="Expected"/>).
 /// </summary>
-public sealed class EngineWarnings : ILoggerProvider
+public sealed class EngineWarnings(TimeProvider time) : ILoggerProvider
 {
     /// <summary>Logged when a message is handed back to its queue after a failure, to be tried again.</summary>
     public const string AbandoningMessage = "AbandoningMessage";
@@ -52,7 +52,7 @@ public sealed class EngineWarnings : ILoggerProvider
         }
 
         counts.AddOrUpdate(name, 1, (_, n) => n + 1);
-        recent.Enqueue(new EngineWarning(DateTimeOffset.UtcNow, category, level.ToString(), name, instanceId, message));
+        recent.Enqueue(new EngineWarning(time.GetUtcNow(), category, level.ToString(), name, instanceId, message));
         while (recent.Count > Kept && recent.TryDequeue(out _))
         {
         }

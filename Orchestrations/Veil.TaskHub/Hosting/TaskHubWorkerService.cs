@@ -33,7 +33,7 @@ public sealed class TaskHubWorkerService(
             .Select(o => (ObjectCreator<TaskOrchestration>)new RegisteredTask<TaskOrchestration>(o.Key.Name, () => shims.CreateOrchestration(o.Key, o.Value(services), parent: null)))
             .ToArray());
         started.AddTaskActivities(registry.GetActivities()
-            .Select(a => (ObjectCreator<TaskActivity>)new RegisteredTask<TaskActivity>(a.Key.Name, () => shims.CreateActivity(a.Key, a.Value(services))))
+            .Select(a => (ObjectCreator<TaskActivity>)new RegisteredTask<TaskActivity>(a.Key.Name, () => new StorageOutageReportingActivity(shims.CreateActivity(a.Key, a.Value(services)))))
             .ToArray());
 
         await WhenStorageAnswersAsync("create the task hub", hub.Service.CreateIfNotExistsAsync, stoppingToken);

@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Veil.Hosting;
+using Veil.Identity;
 using Veil.Portal.Api;
 
 namespace Veil.Portal.Accounts;
@@ -13,12 +17,16 @@ public static class AccountExtensions
     public static WebApplicationBuilder AddPortalAccounts(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
-        builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
-        builder.Services.Configure<ApiAuthOptions>(builder.Configuration.GetSection("Auth"));
-        var database = Path.GetFullPath(portal.Database);
-        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-        builder.Services.AddDbContext<PortalDbContext>(o => o.UseSqlite($"Data Source={database}"));
+        builder.Services.AddCheckedOptions<PortalOptions>(builder.Configuration, PortalOptions.Section);
+        builder.Services.AddCheckedOptions<VeilAuthOptions>(builder.Configuration, VeilAuthOptions.Section)
+            .Validate(o => o.SigningKeyBytes() is not null, $"{VeilAuthOptions.Section}:{nameof(VeilAuthOptions.SigningKey)} is required by the Portal: it signs the token of each call it makes to the API for the signed-in account.");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddDbContext<PortalDbContext>((services, o) =>
+        {
+            var database = Path.GetFullPath(services.GetRequiredService<IOptions<PortalOptions>>().Value.Database);
+            Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+            o.UseSqlite($"Data Source={database}");
+        });
         builder.Services.AddIdentity<VeilUser, IdentityRole>(o =>
             {
                 o.Lockout.MaxFailedAccessAttempts = 5;
@@ -36,7 +44,7 @@ public static class AccountExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHostedService<AccountSeeder>();
         builder.Services.AddSingleton<ApiTokens>();
-        builder.Services.AddHttpClient<VeilApi>(c => c.BaseAddress = portal.ApiBaseUrl);
+        builder.Services.AddHttpClient<VeilApi>((services, c) => c.BaseAddress = services.GetRequiredService<IOptions<PortalOptions>>().Value.ApiBaseUrl);
         return builder;
     }
 }

@@ -10,7 +10,7 @@ public static class StorageErrors
     /// True when storage could not be reached or failed transiently even after the SDK's own retries: connection
     /// refused or reset, timeouts, 408, 429, 5xx. The SDK reports a run of failed tries as an
     /// <see cref="AggregateException"/>, which is easy to miss when only <see cref="RequestFailedException"/> is caught.
-    /// An exception caused by one of these (its inner exception) is one too.
+    /// Another exception wrapping one of these is not: it is whoever wrapped it answering.
     /// </summary>
     public static bool IsUnavailable(Exception exception) => exception switch
     {
@@ -19,7 +19,6 @@ public static class StorageErrors
         AggregateException many => many.InnerExceptions.Count > 0 && many.InnerExceptions.All(IsUnavailable),
         HttpRequestException or IOException or SocketException or TimeoutException => true,
         TaskCanceledException canceled => canceled.InnerException is TimeoutException,
-        { InnerException: { } inner } => IsUnavailable(inner),
         _ => false,
     };
 

@@ -69,7 +69,7 @@ public sealed class HostCommandQueueTests
         var outcome = await worker.NextEventAsync();
 
         Assert.Equal(HostCommandOutcome.Failed, outcome.Outcome);
-        Assert.Equal("model-not-supported", outcome.Failure!.Code);
+        Assert.Equal(HostFailureCode.ModelNotSupported, outcome.Failure!.Code);
         Assert.Contains("does not offer SEV-SNP", outcome.Failure.Message, StringComparison.Ordinal);
         Assert.Equal("absent", outcome.DomainState);
         Assert.Empty(worker.Services.GetRequiredService<Hypervisor>().ListDomains());
@@ -85,7 +85,7 @@ public sealed class HostCommandQueueTests
         await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
         var outcome = await worker.NextEventAsync();
 
-        Assert.Equal("invalid-guest", outcome.Failure?.Code);
+        Assert.Equal(HostFailureCode.InvalidGuest, outcome.Failure?.Code);
         Assert.Contains("hw_firmware_type", outcome.Failure!.Message, StringComparison.Ordinal);
     }
 
@@ -134,7 +134,8 @@ public sealed class HostCommandQueueTests
         var outcome = await worker.NextEventAsync();
 
         Assert.Equal(HostCommandOutcome.Refused, outcome.Outcome);
-        Assert.Equal("not-allowed-for-encrypted-guest", outcome.Failure!.Code);
+        Assert.Equal(HostFailureCode.NotAllowedForEncryptedGuest, outcome.Failure!.Code);
+        Assert.Equal("not-allowed-for-encrypted-guest", outcome.Failure.CodeWord);
         Assert.Contains(reason, outcome.Failure.Message, StringComparison.Ordinal);
         Assert.Equal("running", outcome.DomainState);
     }

@@ -55,5 +55,5 @@ public sealed class HostEventsFuzzTests(LocalVeil stack)
         "running",
         DateTimeOffset.UtcNow,
         i % 4 == 0 ? "<domain type='kvm'/>" : null,
-        i % 2 == 1 ? new HostFailure("spawn-failed", "fuzz") : null);
+        i % 2 == 1 ? new HostFailure(HostFailureCode.Libvirt, "fuzz") : null);
 }

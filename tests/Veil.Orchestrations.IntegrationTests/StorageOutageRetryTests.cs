@@ -17,8 +17,8 @@ public sealed class StorageOutageRetryTests
         Assert.True(StorageOutageRetry.IsOutage(await RecordedAsync(new AggregateException(new Azure.RequestFailedException("Connection refused", new HttpRequestException("Connection refused"))))));
 
     [Fact]
-    public async Task OutageInsideAnotherFailure_Retried() =>
-        Assert.True(StorageOutageRetry.IsOutage(await RecordedAsync(new InvalidOperationException("reading the server", new TimeoutException()))));
+    public async Task StorageTimedOut_Retried() =>
+        Assert.True(StorageOutageRetry.IsOutage(await RecordedAsync(new TaskCanceledException("The operation was canceled.", new TimeoutException()))));
 
     [Fact]
     public async Task ServiceBusy503_Retried() =>
@@ -29,6 +29,7 @@ public sealed class StorageOutageRetryTests
     {
         Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new InvalidOperationException("No free ASID slot"))));
         Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new ArgumentException("bad input"))));
+        Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new InvalidOperationException("the host's answer", new TimeoutException()))));
         Assert.False(StorageOutageRetry.IsOutage(await RecordedAsync(new Azure.RequestFailedException(412, "The condition specified using HTTP conditional header(s) is not met."))));
     }
 

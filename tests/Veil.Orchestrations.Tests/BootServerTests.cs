@@ -49,7 +49,7 @@ public sealed class BootServerTests
     [Fact]
     public void FirstHostFails_ItsClaimIsReleased_AndTheNextAlternateBoots()
     {
-        hosts["a"] = c => Answer(c, "a", HostCommandOutcome.Failed, new HostFailure("define-failed", "no memory"));
+        hosts["a"] = c => Answer(c, "a", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "no memory"));
         hosts["b"] = c => Answer(c, "b", HostCommandOutcome.Succeeded);
 
         var (status, output, _) = Placed(Snp("a"), Snp("b")).Run<BootServerInput, ServerStatus>(Input);
@@ -81,15 +81,15 @@ public sealed class BootServerTests
     [Fact]
     public void EveryHostFails_ErrorNamesEachHostsFailure_AndEveryClaimIsReleased()
     {
-        hosts["a"] = c => Answer(c, "a", HostCommandOutcome.Failed, new HostFailure("define-failed", "no memory"));
-        hosts["b"] = c => Answer(c, "b", HostCommandOutcome.Failed, new HostFailure("start-failed", "SEV firmware busy"));
+        hosts["a"] = c => Answer(c, "a", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "no memory"));
+        hosts["b"] = c => Answer(c, "b", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "SEV firmware busy"));
 
         var (_, output, _) = Placed(Snp("a"), Snp("b")).Run<BootServerInput, ServerStatus>(Input);
 
         Assert.Equal(ServerStatus.Error, output);
         var outcome = Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome)));
         Assert.Equal(ServerStatus.Error, outcome.Status);
-        Assert.StartsWith("No valid host was found: every host tried failed (a: define-failed: no memory; b: start-failed: SEV firmware busy).", outcome.Fault, StringComparison.Ordinal);
+        Assert.StartsWith("No valid host was found: every host tried failed (a: libvirt: no memory; b: libvirt: SEV firmware busy).", outcome.Fault, StringComparison.Ordinal);
         Assert.Equal(2, driver.CallsOf<AsidClaim>(nameof(ReleaseAsid)).Count);
     }
 
@@ -134,7 +134,7 @@ public sealed class BootServerTests
     [Fact]
     public void MoreCandidatesThanAttempts_OnlyMaxAttemptsHostsAreTried()
     {
-        hosts["a"] = hosts["b"] = hosts["c"] = hosts["d"] = c => Answer(c, "?", HostCommandOutcome.Failed, new HostFailure("define-failed", "no"));
+        hosts["a"] = hosts["b"] = hosts["c"] = hosts["d"] = c => Answer(c, "?", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "no"));
 
         Placed(Snp("a"), Snp("b"), Snp("c"), Snp("d")).Run<BootServerInput, ServerStatus>(Input);
 
@@ -146,7 +146,7 @@ public sealed class BootServerTests
     {
         hosts["a"] = c =>
         {
-            driver.Raise(BootEvents.HostResult, Answer(c with { CommandId = Guid.NewGuid() }, "a", HostCommandOutcome.Failed, new HostFailure("stale", "an earlier spawn")));
+            driver.Raise(BootEvents.HostResult, Answer(c with { CommandId = Guid.NewGuid() }, "a", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "an earlier spawn")));
             return Answer(c, "a", HostCommandOutcome.Succeeded);
         };
 

@@ -32,7 +32,7 @@ public sealed class DeleteServerTests
             .Activity<HostCommandRequest, bool>(nameof(SendHostCommand), r =>
             {
                 driver.Raise(BootEvents.HostResult, new HostEvent(r.Command.CommandId, r.Command.CorrelationId, r.Command.Kind, r.Command.ServerId, r.HostName, destroy, "absent", DateTimeOffset.UnixEpoch,
-                    Failure: destroy == HostCommandOutcome.Succeeded ? null : new HostFailure("destroy-failed", "libvirt: domain is locked")));
+                    Failure: destroy == HostCommandOutcome.Succeeded ? null : new HostFailure(HostFailureCode.Libvirt, "domain is locked")));
                 return true;
             })
             .Activity<DeleteOutcome, bool>(nameof(FinishDelete), _ => true);
@@ -103,7 +103,7 @@ public sealed class DeleteServerTests
 
         Assert.Equal(ServerStatus.Error, output);
         var finish = Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete)));
-        Assert.Equal((ServerStatus.Error, "Deleting failed on genoa: destroy-failed: libvirt: domain is locked"), (finish.Status, finish.Fault));
+        Assert.Equal((ServerStatus.Error, "Deleting failed on genoa: libvirt: domain is locked"), (finish.Status, finish.Fault));
         Assert.Null(finish.Release);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ServerPagesTests : BunitTest
     {
         Api.Answers[$"/api/servers/{Id}"] = $$"""
             {"serverId":"{{Id}}","name":"web-1","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","providerName":"genoa-snp_amd_sev_snp","asidSlot":7,
-             "placement":"Chose genoa-snp; left out rome-sev: no HW_CPU_X86_AMD_SEV_SNP.","domainXml":"<domain type='kvm'><launchSecurity type='sev-snp'/></domain>"}
+             "placement":"Chose genoa-snp; left out rome-sev: no HW_CPU_X86_AMD_SEV_SNP.","domainXml":"<domain type='kvm'><launchSecurity type='sev-snp'><policy>0x00030000</policy></launchSecurity></domain>"}
             """;
 
         var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
@@ -50,6 +50,8 @@ public sealed class ServerPagesTests : BunitTest
         Assert.Contains("7 on genoa-snp_amd_sev_snp", page.Markup, StringComparison.Ordinal);
         Assert.Contains("left out rome-sev", page.Find("[data-testid=placement]").TextContent, StringComparison.Ordinal);
         Assert.Contains("launchSecurity type='sev-snp'", page.Find("[data-testid=domain-xml]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("type 'sev-snp', policy 0x00030000", page.Find("[data-testid=launch-security]").TextContent.Trim());
+        Assert.Equal("SEV-SNP", page.Find("[data-testid=model-badge]").TextContent.Trim());
     }
 
     [Fact]

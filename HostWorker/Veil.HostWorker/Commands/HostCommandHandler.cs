@@ -59,13 +59,13 @@ public sealed class HostCommandHandler(
         var check = MemoryEncryptionResolver.Check(guest.FlavorExtraSpecs, guest.ImageProperties, options.Value.DefaultMachineType);
         if (check.Resolution is not { } resolution)
         {
-            return Failed(command, null, "invalid-guest", check.Message);
+            return Failed(command, null, HostFailureCode.InvalidGuest, check.Message);
         }
 
         if (resolution.Model is { } model && !facts.Capabilities.Supports(model))
         {
             var why = string.Join("; ", facts.Capabilities.Blocking(model).Select(c => $"{c.Id}: {c.Observed}"));
-            return Failed(command, null, "model-not-supported", $"Host {HostName} does not offer {model.Info().DisplayName} ({why}).");
+            return Failed(command, null, HostFailureCode.ModelNotSupported, $"Host {HostName} does not offer {model.Info().DisplayName} ({why}).");
         }
 
         try
@@ -85,11 +85,11 @@ public sealed class HostCommandHandler(
         }
         catch (InvalidGuestSpecException e)
         {
-            return Failed(command, null, "invalid-guest", e.Message);
+            return Failed(command, null, HostFailureCode.InvalidGuest, e.Message);
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)
         {
-            return Failed(command, hypervisor.Connection.FindByUuid(command.ServerId), "libvirt", e.Message);
+            return Failed(command, hypervisor.Connection.FindByUuid(command.ServerId), HostFailureCode.Libvirt, e.Message);
         }
     }
 
@@ -115,7 +115,7 @@ public sealed class HostCommandHandler(
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)
         {
-            return Failed(command, domain, "libvirt", e.Message);
+            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
         }
     }
 
@@ -123,7 +123,7 @@ public sealed class HostCommandHandler(
     {
         if (ModelOf(domain) is { } model)
         {
-            return Refused(command, domain, "not-allowed-for-encrypted-guest",
+            return Refused(command, domain, HostFailureCode.NotAllowedForEncryptedGuest,
                 $"{(command.Kind == HostCommandKind.Suspend ? "Suspending" : "Resuming")} is not supported for {model.Info().DisplayName} guests: " +
                 "QEMU cannot save or pause-and-restore encrypted guest memory (nova's SEV spec lists suspend among the limitations).");
         }
@@ -144,23 +144,23 @@ public sealed class HostCommandHandler(
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)
         {
-            return Failed(command, domain, "libvirt", e.Message);
+            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
         }
     });
 
     private HostEvent LiveMigrate(HostCommand command) => OnExisting(command, domain =>
         ModelOf(domain) is { } model
-            ? Refused(command, domain, "not-allowed-for-encrypted-guest",
+            ? Refused(command, domain, HostFailureCode.NotAllowedForEncryptedGuest,
                 $"Live migration is not supported for {model.Info().DisplayName} guests: their memory is encrypted with a key held by " +
                 "this host's AMD secure processor, and the SEV specs leave migration out. Stop the server and boot a new one elsewhere.")
-            : Refused(command, domain, "not-supported", "Veil does not offer live migration; stop the server and boot a new one elsewhere."));
+            : Refused(command, domain, HostFailureCode.NotSupported, "Veil does not offer live migration; stop the server and boot a new one elsewhere."));
 
     /// <summary>Runs a command that needs the server's domain; without one it fails as <c>not-found</c>.</summary>
     private HostEvent OnExisting(HostCommand command, Func<LibvirtDomain, HostEvent> action)
     {
         using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
         return domain is null
-            ? Failed(command, null, "not-found", $"Host {HostName} has no domain for server {command.ServerId}.")
+            ? Failed(command, null, HostFailureCode.NotFound, $"Host {HostName} has no domain for server {command.ServerId}.")
             : action(domain);
     }
 
@@ -168,10 +168,10 @@ public sealed class HostCommandHandler(
 
     private HostEvent Succeeded(HostCommand command, LibvirtDomain domain) => Event(command, HostCommandOutcome.Succeeded, domain, null);
 
-    private HostEvent Failed(HostCommand command, LibvirtDomain? domain, string code, string message) =>
+    private HostEvent Failed(HostCommand command, LibvirtDomain? domain, HostFailureCode code, string message) =>
         Event(command, HostCommandOutcome.Failed, domain, new HostFailure(code, message));
 
-    private HostEvent Refused(HostCommand command, LibvirtDomain domain, string code, string message) =>
+    private HostEvent Refused(HostCommand command, LibvirtDomain domain, HostFailureCode code, string message) =>
         Event(command, HostCommandOutcome.Refused, domain, new HostFailure(code, message));
 
     private HostEvent Event(HostCommand command, HostCommandOutcome outcome, LibvirtDomain? domain, HostFailure? failure) => new(

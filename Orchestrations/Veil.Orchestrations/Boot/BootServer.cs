@@ -64,7 +64,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 
             failures.Add(answer is null
                 ? $"{candidate.HostName}: no answer within {settings.HostResultTimeout.TotalSeconds:F0} s"
-                : $"{candidate.HostName}: {answer.Failure?.Code}: {answer.Failure?.Message}");
+                : $"{candidate.HostName}: {answer.Failure}");
             if (answer is null)
             {
                 // It may still spawn later: make sure it does not keep a guest nobody owns.

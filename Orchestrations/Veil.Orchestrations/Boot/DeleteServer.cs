@@ -53,7 +53,7 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
             var answer = await BootServer.WaitForHostAsync(context, command.CommandId, settings.HostResultTimeout);
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
-                var why = answer is null ? "no answer" : $"{answer.Failure?.Code}: {answer.Failure?.Message}";
+                var why = answer is null ? "no answer" : $"{answer.Failure}";
                 await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}"));
                 return ServerStatus.Error;
             }

@@ -1,3 +1,6 @@
+using Veil.Shared.Catalog;
+using Veil.Shared.MemoryEncryption;
+
 namespace Veil.Portal.Api;
 
 /// <summary>An image as the API lists it.</summary>
@@ -14,10 +17,9 @@ public sealed record FlavorView(string Name, int VCpus, int MemoryMiB, int DiskG
 
     public string? Reason { get; init; }
 
-    /// <summary>The memory-encryption model the flavor asks for, for its badge (null: not encrypted).</summary>
-    public string? Model => ExtraSpecs.TryGetValue("hw:mem_encryption", out var on) && on.Trim().ToLowerInvariant() is "true" or "yes" or "on" or "1" or "y" or "t"
-        ? ExtraSpecs.GetValueOrDefault("hw:mem_encryption_model", "amd-sev")
-        : null;
+    /// <summary>The memory-encryption model the flavor asks for, for its badge, by the API's resolver (null: not
+    /// encrypted, or specs that do not resolve).</summary>
+    public string? Model => MemoryEncryptionResolver.Check(ExtraSpecs, FlavorRules.FittingImage).Resolution?.Model?.ToName();
 }
 
 /// <summary>The preflight's answer: what the request resolves to, or the problem that stops it.</summary>

@@ -1,7 +1,37 @@
+using System.Text.Json;
+
 namespace Veil.Shared.Contracts;
 
+/// <summary>Why a host command did not succeed, for programs; written as kebab-case words (<c>invalid-guest</c>).</summary>
+public enum HostFailureCode
+{
+    /// <summary>The guest breaks the rules (memory encryption, names, sizes): no host could define it.</summary>
+    InvalidGuest,
+
+    /// <summary>This host does not offer the guest's memory-encryption model (its checklist says why).</summary>
+    ModelNotSupported,
+
+    /// <summary>The host has no domain for the server.</summary>
+    NotFound,
+
+    /// <summary>The action is not possible for an encrypted guest (nova refuses it too: suspend, live migration).</summary>
+    NotAllowedForEncryptedGuest,
+
+    /// <summary>Veil does not offer the action at all.</summary>
+    NotSupported,
+
+    /// <summary>libvirt refused or failed; the message carries its words.</summary>
+    Libvirt,
+}
+
 /// <summary>Why a host command did not succeed.</summary>
-/// <param name="Code">A stable word for programs: <c>invalid-guest</c>, <c>model-not-supported</c>, <c>not-found</c>,
-/// <c>not-allowed-for-encrypted-guest</c>, <c>not-supported</c>, <c>libvirt</c>.</param>
+/// <param name="Code">What kind of failure, for programs.</param>
 /// <param name="Message">For people: what went wrong, with libvirt's own words where it spoke.</param>
-public sealed record HostFailure(string Code, string Message);
+public sealed record HostFailure(HostFailureCode Code, string Message)
+{
+    /// <summary>The code as it is written on the wire: <c>invalid-guest</c>.</summary>
+    public string CodeWord => JsonNamingPolicy.KebabCaseLower.ConvertName(Code.ToString());
+
+    /// <summary>"code: message", as the server's fault quotes a host.</summary>
+    public override string ToString() => $"{CodeWord}: {Message}";
+}

@@ -53,6 +53,16 @@ public sealed class StartupValidationTests
         Assert.Equal(model, DefinedGuest.FromDomainXml(xml)!.Model);
     }
 
+    [Fact]
+    public void FromDomainXml_LaunchSecurityAsWritten_ForThePortalsServerPage()
+    {
+        var snp = DefinedGuest.FromDomainXml("<domain><name>x</name><launchSecurity type='sev-snp'><policy> 0x00030000 </policy></launchSecurity></domain>")!;
+        var plain = DefinedGuest.FromDomainXml("<domain><name>x</name></domain>")!;
+
+        Assert.Equal(("sev-snp", "0x00030000"), (snp.LaunchSecurityType, snp.Policy));
+        Assert.Equal((null, null), (plain.LaunchSecurityType, plain.Policy));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("<domain>")]

@@ -33,7 +33,7 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         using var response = await SendAsync(user, HttpMethod.Post, "/api/mem-encryption/resolve", new { flavorExtraSpecs = flavor.ExtraSpecs, imageProperties = image.Properties }, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            return new PreflightView(null, [], [], await ProblemDetailAsync(response, cancellationToken));
+            return new PreflightView(null, [], [], (await RefusalAsync(response, cancellationToken)).Problem);
         }
 
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
@@ -44,27 +44,27 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     }
 
     /// <summary>
-    /// Creates the servers; returns null on success, or the API's problem detail. The idempotency key makes a repeated
+    /// Creates the servers. The idempotency key makes a repeated
     /// launch (a double click, a retry after a timeout) name the same servers instead of creating more.
     /// </summary>
-    public Task<string?> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken, idempotencyKey);
+    public Task<ApiAnswer> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken, idempotencyKey);
 
-    /// <summary>Approves or rejects a flavor (admins); returns null on success, or the API's problem detail.</summary>
-    public Task<string?> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Post, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/{(approve ? "approve" : "reject")}", new { reason }, cancellationToken);
+    /// <summary>Approves or rejects a flavor (admins).</summary>
+    public Task<ApiAnswer> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/{(approve ? "approve" : "reject")}", new { reason }, cancellationToken);
 
-    /// <summary>Proposes a flavor for approval; returns null on success, or the API's problem detail.</summary>
-    public Task<string?> ProposeFlavorAsync(ClaimsPrincipal user, string name, int vCpus, int memoryMiB, int diskGiB, IReadOnlyDictionary<string, string> extraSpecs, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Post, "/api/flavors", new { name, vCpus, memoryMiB, diskGiB, extraSpecs }, cancellationToken);
+    /// <summary>Proposes a flavor for approval.</summary>
+    public Task<ApiAnswer> ProposeFlavorAsync(ClaimsPrincipal user, string name, int vCpus, int memoryMiB, int diskGiB, IReadOnlyDictionary<string, string> extraSpecs, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, "/api/flavors", new { name, vCpus, memoryMiB, diskGiB, extraSpecs }, cancellationToken);
 
-    /// <summary>Registers an image (admins); returns null on success, or the API's problem detail.</summary>
-    public Task<string?> RegisterImageAsync(ClaimsPrincipal user, string id, string name, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Post, "/api/images", new { id, name, properties }, cancellationToken);
+    /// <summary>Registers an image (admins).</summary>
+    public Task<ApiAnswer> RegisterImageAsync(ClaimsPrincipal user, string id, string name, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, "/api/images", new { id, name, properties }, cancellationToken);
 
-    /// <summary>Asks for a server's deletion; returns null when accepted, or the API's problem detail.</summary>
-    public Task<string?> DeleteServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Delete, $"/api/servers/{serverId}", null, cancellationToken);
+    /// <summary>Asks for a server's deletion.</summary>
+    public Task<ApiAnswer> DeleteServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Delete, $"/api/servers/{serverId}", null, cancellationToken);
 
     /// <summary>The orchestrations that acted on a server, with their histories.</summary>
     public async Task<IReadOnlyList<ServerActionView>> GetServerActionsAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
@@ -108,49 +108,46 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public async Task<IReadOnlyList<HistoryEventView>> GetHistoryAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
         await GetAsync<List<HistoryEventView>>(user, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/history", cancellationToken) ?? [];
 
-    /// <summary>terminate, suspend, resume, rewind or restart an instance; returns null when accepted, or the problem.</summary>
-    public Task<string?> ActOnInstanceAsync(ClaimsPrincipal user, string instanceId, InstanceAction action, string? reason, CancellationToken cancellationToken = default) =>
+    /// <summary>terminate, suspend, resume, rewind, restart or purge an instance.</summary>
+    public Task<ApiAnswer> ActOnInstanceAsync(ClaimsPrincipal user, string instanceId, InstanceAction action, string? reason, CancellationToken cancellationToken = default) =>
         action == InstanceAction.Purge
-            ? ProblemOfAsync(user, HttpMethod.Delete, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", null, cancellationToken)
-            : ProblemOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/{action.ToString().ToLowerInvariant()}", new { reason }, cancellationToken);
+            ? AnswerOfAsync(user, HttpMethod.Delete, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", null, cancellationToken)
+            : AnswerOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/{action.ToString().ToLowerInvariant()}", new { reason }, cancellationToken);
 
-    /// <summary>Raises an event with a JSON payload; returns null when accepted, or the problem.</summary>
-    public Task<string?> RaiseEventAsync(ClaimsPrincipal user, string instanceId, string eventName, System.Text.Json.JsonElement payload, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}", payload, cancellationToken);
+    /// <summary>Raises an event with a JSON payload.</summary>
+    public Task<ApiAnswer> RaiseEventAsync(ClaimsPrincipal user, string instanceId, string eventName, System.Text.Json.JsonElement payload, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}", payload, cancellationToken);
 
     /// <summary>Every parked message (admins).</summary>
     public async Task<IReadOnlyList<ParkedView>> ListParkedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ParkedView>>(user, "/api/poison", cancellationToken) ?? [];
 
-    /// <summary>Returns a parked message to its queue, or discards it; null on success, or the problem.</summary>
-    public Task<string?> SettleParkedAsync(ClaimsPrincipal user, string parkedId, bool replay, CancellationToken cancellationToken = default) =>
-        ProblemOfAsync(user, replay ? HttpMethod.Post : HttpMethod.Delete, "/api/poison/" + string.Join('/', parkedId.Split('/').Select(Uri.EscapeDataString)), null, cancellationToken);
+    /// <summary>Returns a parked message to its queue, or discards it.</summary>
+    public Task<ApiAnswer> SettleParkedAsync(ClaimsPrincipal user, string parkedId, bool replay, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, replay ? HttpMethod.Post : HttpMethod.Delete, "/api/poison/" + string.Join('/', parkedId.Split('/').Select(Uri.EscapeDataString)), null, cancellationToken);
 
     /// <summary>One server, or null when it does not exist or belongs to another project.</summary>
     public Task<ServerView?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         GetAsync<ServerView>(user, $"/api/servers/{serverId}", cancellationToken);
 
-    private async Task<string?> ProblemOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
+    private async Task<ApiAnswer> AnswerOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var response = await SendAsync(user, method, path, body, cancellationToken, idempotencyKey);
-        if (response.IsSuccessStatusCode)
-        {
-            return null;
-        }
-
-        return await ProblemDetailAsync(response, cancellationToken);
+        return response.IsSuccessStatusCode ? ApiAnswer.Accepted(response.StatusCode) : await RefusalAsync(response, cancellationToken);
     }
 
-    /// <summary>The problem's detail; a 5xx without one is a failure of the API, not an answer, and throws.</summary>
-    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The problem the API answered; a 5xx without one is a failure of the API, not an answer, and throws.</summary>
+    private static async Task<ApiAnswer> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         try
         {
             using var body = System.Text.Json.JsonDocument.Parse(text);
-            if (body.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && body.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } message)
+            var root = body.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } message)
             {
-                return message;
+                var field = root.TryGetProperty("field", out var named) && named.ValueKind == System.Text.Json.JsonValueKind.String ? named.GetString() : null;
+                return new ApiAnswer(response.StatusCode, message, field);
             }
         }
         catch (System.Text.Json.JsonException)
@@ -163,7 +160,7 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
             throw new HttpRequestException($"The Orchestrations API answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
         }
 
-        return $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        return new ApiAnswer(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}", null);
     }
 
     private async Task<HttpResponseMessage> SendAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)

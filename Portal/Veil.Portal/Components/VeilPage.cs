@@ -81,16 +81,18 @@ public abstract class VeilPage : ComponentBase, IDisposable
         }
     }
 
-    /// <summary>Shows the outcome of an action the API answered: null is success.</summary>
-    protected void Report(string? problem, string success)
+    /// <summary>Runs an action through the API: its answer, or null when the API could not be reached (said in a snackbar).</summary>
+    protected async Task<ApiAnswer?> ActAsync(string what, Func<ClaimsPrincipal, Task<ApiAnswer>> call)
     {
-        if (problem is null)
-        {
-            Snackbar.Add(success, Severity.Success);
-        }
-        else
-        {
-            Snackbar.Add(problem, Severity.Warning);
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        ApiAnswer? answer = null;
+        return await TryAsync(what, async user => answer = await call(user)) ? answer : null;
+    }
+
+    /// <summary>Shows how the API answered an action: <paramref name="success"/>, or its problem.</summary>
+    protected void Report(ApiAnswer answer, string success)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        Snackbar.Add(answer.Problem ?? success, answer.Succeeded ? Severity.Success : Severity.Warning);
     }
 }

@@ -3,6 +3,7 @@ using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.IntegrationTests;
 using Veil.Orchestrations.Servers;
 using Veil.Testing;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.ConcurrencyTests;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.IntegrationTests;
 

@@ -4,6 +4,7 @@ using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Guests;
 using Veil.Testing;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.IntegrationTests;
 

@@ -10,6 +10,7 @@ using Veil.HostWorker;
 using Veil.Orchestrations.Api;
 using Veil.Orchestrations.Servers;
 using Veil.Testing;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.IntegrationTests;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Veil.Orchestrations.Catalog;
 using Veil.Shared.Catalog;
 using Veil.Shared.MemoryEncryption;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Api;
 

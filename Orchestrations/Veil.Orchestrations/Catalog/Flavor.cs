@@ -1,12 +1,6 @@
-namespace Veil.Orchestrations.Catalog;
+using Veil.Shared.Contracts;
 
-/// <summary>Whether a flavor may boot.</summary>
-public enum FlavorStatus
-{
-    Pending,
-    Approved,
-    Rejected,
-}
+namespace Veil.Orchestrations.Catalog;
 
 /// <summary>A flavor: size and extra specs; only approved flavors boot. Who proposed and who decided are kept.</summary>
 public sealed record Flavor

@@ -1,4 +1,5 @@
 using Veil.Shared.MemoryEncryption;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Servers;
 

@@ -6,6 +6,7 @@ using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Catalog;
 using Veil.Shared.Guests;
 using Veil.Shared.MemoryEncryption;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Servers;
 

@@ -1,4 +1,5 @@
 using Veil.Shared.Catalog;
+using Veil.Shared.Contracts;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Portal.Api;
@@ -7,7 +8,7 @@ namespace Veil.Portal.Api;
 public sealed record ImageView(string Id, string Name, IReadOnlyDictionary<string, string> Properties);
 
 /// <summary>A flavor as the API lists it.</summary>
-public sealed record FlavorView(string Name, int VCpus, int MemoryMiB, int DiskGiB, IReadOnlyDictionary<string, string> ExtraSpecs, string Status)
+public sealed record FlavorView(string Name, int VCpus, int MemoryMiB, int DiskGiB, IReadOnlyDictionary<string, string> ExtraSpecs, FlavorStatus Status)
 {
     public string ProposedBy { get; init; } = "";
 

@@ -1,3 +1,5 @@
+using Veil.Shared.Contracts;
+
 namespace Veil.Portal.Api;
 
 /// <summary>A server as the API returns it (the fields the Portal shows).</summary>
@@ -11,9 +13,9 @@ public sealed record ServerView
 
     public string FlavorName { get; init; } = "";
 
-    public string Status { get; init; } = "";
+    public ServerStatus Status { get; init; }
 
-    public string? Step { get; init; }
+    public ServerStep? Step { get; init; }
 
     public string? Model { get; init; }
 

@@ -9,9 +9,6 @@ namespace Veil.Portal.Api;
 /// <summary>The Orchestrations API on behalf of the signed-in account: every call carries a token minted for it.</summary>
 public sealed class VeilApi(HttpClient http, ApiTokens tokens)
 {
-    /// <summary>The API's JSON: web defaults, enums as kebab-case words (read into strings here).</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions ApiJson = new(System.Text.Json.JsonSerializerDefaults.Web);
-
     public async Task<IReadOnlyList<ServerView>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ServerView>>(user, "/api/servers", cancellationToken) ?? [];
 
@@ -72,7 +69,7 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
 
     /// <summary>Every host with its report, heartbeat and ASID pools (admins).</summary>
     public async Task<IReadOnlyList<HostView>> ListHostsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        await GetAsync<List<HostView>>(user, "/api/hosts", cancellationToken, VeilJson.Options) ?? [];
+        await GetAsync<List<HostView>>(user, "/api/hosts", cancellationToken) ?? [];
 
     /// <summary>One page of orchestration instances, newest filters applied by the API.</summary>
     public async Task<InstancePage> QueryInstancesAsync(ClaimsPrincipal user, InstanceFilter filter, string? continuationToken, CancellationToken cancellationToken = default)
@@ -175,7 +172,7 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         return await http.SendAsync(request, cancellationToken);
     }
 
-    private async Task<T?> GetAsync<T>(ClaimsPrincipal user, string path, CancellationToken cancellationToken, System.Text.Json.JsonSerializerOptions? options = null)
+    private async Task<T?> GetAsync<T>(ClaimsPrincipal user, string path, CancellationToken cancellationToken)
         where T : class
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -187,6 +184,6 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<T>(options ?? ApiJson, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(VeilJson.Options, cancellationToken);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Veil.Shared.Contracts;
 
 /// <summary>Why a host command did not succeed, for programs; written as kebab-case words (<c>invalid-guest</c>).</summary>
@@ -30,7 +28,7 @@ public enum HostFailureCode
 public sealed record HostFailure(HostFailureCode Code, string Message)
 {
     /// <summary>The code as it is written on the wire: <c>invalid-guest</c>.</summary>
-    public string CodeWord => JsonNamingPolicy.KebabCaseLower.ConvertName(Code.ToString());
+    public string CodeWord => VeilJson.Word(Code);
 
     /// <summary>"code: message", as the server's fault quotes a host.</summary>
     public override string ToString() => $"{CodeWord}: {Message}";

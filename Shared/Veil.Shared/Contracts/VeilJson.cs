@@ -11,6 +11,10 @@ public static class VeilJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>How an enum value is written: <c>ClaimingAsid</c> as <c>claiming-asid</c>.</summary>
+    public static string Word<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

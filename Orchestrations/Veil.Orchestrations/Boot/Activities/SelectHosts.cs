@@ -4,6 +4,7 @@ using Veil.Orchestrations.Hosts;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.MemoryEncryption;
 using Veil.Shared.Placement;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Boot.Activities;
 

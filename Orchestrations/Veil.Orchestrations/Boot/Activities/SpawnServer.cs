@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Boot.Activities;
 

@@ -1,4 +1,4 @@
-namespace Veil.Orchestrations.Servers;
+namespace Veil.Shared.Contracts;
 
 /// <summary>A server's status, in nova's words.</summary>
 public enum ServerStatus

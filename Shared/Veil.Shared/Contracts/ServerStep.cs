@@ -1,4 +1,4 @@
-namespace Veil.Orchestrations.Servers;
+namespace Veil.Shared.Contracts;
 
 /// <summary>What a server's boot or delete is doing now (nova's task state), written as kebab-case words.</summary>
 public enum ServerStep

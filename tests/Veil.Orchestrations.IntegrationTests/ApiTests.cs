@@ -156,6 +156,29 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task DeleteAskedTwice_BothAccepted_OneDeleteRuns()
+    {
+        using var admin = stack.Api("ops", "admin");
+        var project = "project-twice-" + Guid.NewGuid().ToString("N")[..6];
+        using var tenant = stack.Api(project);
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
+        var created = await tenant.PostAsJsonAsync("/api/servers", new { name = "web", flavorName = flavor, imageId = image });
+        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
+        await stack.SettledAsync(project, server.ServerId);
+
+        var first = await tenant.DeleteAsync($"/api/servers/{server.ServerId}");
+        var second = await tenant.DeleteAsync($"/api/servers/{server.ServerId}");
+        var deleted = await stack.SettledAsync(project, server.ServerId);
+        var actions = await tenant.GetFromJsonAsync<JsonElement>($"/api/servers/{server.ServerId}/actions");
+        var afterwards = await tenant.DeleteAsync($"/api/servers/{server.ServerId}");
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, second.StatusCode, afterwards.StatusCode));
+        Assert.Equal(ServerStatus.Deleted, deleted.Status);
+        Assert.Single(actions.EnumerateArray(), a => a.GetProperty("name").GetString() == "DeleteServer");
+        Assert.Equal(ServerStatus.Deleted, (await stack.Store.GetAsync(project, server.ServerId))!.Status);
+    }
+
+    [Fact]
     public async Task CreateWithIdempotencyKey_RetryGivesTheSameServer_OtherRequestWithTheKey422_BadKey400()
     {
         using var admin = stack.Api("ops", "admin");

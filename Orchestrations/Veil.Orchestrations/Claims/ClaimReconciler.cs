@@ -62,7 +62,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             if (deletes.Values.All(i => i.IsCompleted))
             {
                 var deleteId = DeleteServer.InstanceIdFor(deleting.ServerId, now);
-                await servers.UpdateAsync(deleting.ProjectId, deleting.ServerId, s => s.WithDeleteRequested(deleteId), cancellationToken);
+                await servers.UpdateAsync(deleting.ProjectId, deleting.ServerId, s => s.WithDeleteReplaced(deleteId), cancellationToken);
                 await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(deleting.ProjectId, deleting.ServerId, options.Value.Limits()), new StartOrchestrationOptions(deleteId), cancellationToken);
                 released.Add($"server {deleting.ServerId}: its delete had not finished ({deletes.Values.Count} earlier attempt(s)); scheduled again");
             }

@@ -70,13 +70,18 @@ public sealed record ServerRecord
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A boot ends ACTIVE or ERROR."),
     };
 
-    /// <summary>A delete has been asked for: from now on only <paramref name="deleteInstanceId"/> changes the status.</summary>
-    public ServerRecord WithDeleteRequested(string deleteInstanceId) => this with
+    /// <summary>A delete has been asked for: from now on only <paramref name="deleteInstanceId"/> changes the status.
+    /// A server already being deleted (or deleted) keeps the delete it has: asking again changes nothing.</summary>
+    public ServerRecord WithDeleteRequested(string deleteInstanceId) => IsBeingDeleted ? this : this with
     {
         Status = ServerStatus.Deleting,
         Step = ServerStep.Deleting,
         DeleteInstanceId = deleteInstanceId,
     };
+
+    /// <summary>The reconciler hands a delete that never ran (or ended unfinished) to a new one; only while DELETING.</summary>
+    public ServerRecord WithDeleteReplaced(string deleteInstanceId) =>
+        Status == ServerStatus.Deleting ? this with { DeleteInstanceId = deleteInstanceId } : this;
 
     /// <summary>How the delete ended: DELETED (nothing held any more) or ERROR with why.</summary>
     public ServerRecord WithDeleteOutcome(ServerStatus status, string? fault) => status switch

@@ -158,14 +158,22 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
         return record;
     }
 
-    /// <summary>Schedules the deletion; false when the server does not exist in that project.</summary>
+    /// <summary>
+    /// Schedules the deletion; false when the server does not exist in that project. A server already DELETING or
+    /// DELETED is left to the delete it has: a repeated request (a double click, a retry) starts nothing.
+    /// </summary>
     public async Task<bool> DeleteAsync(string projectId, Guid serverId, CancellationToken cancellationToken = default)
     {
         // Marked at once, so the tenant sees DELETING from this request on, and a boot still running knows whom to tell when it ends.
         var deleteId = DeleteServer.InstanceIdFor(serverId, time.GetUtcNow());
-        if (await servers.UpdateAsync(projectId, serverId, s => s.WithDeleteRequested(deleteId), cancellationToken) is null)
+        if (await servers.UpdateAsync(projectId, serverId, s => s.WithDeleteRequested(deleteId), cancellationToken) is not { } marked)
         {
             return false;
+        }
+
+        if (marked.DeleteInstanceId != deleteId)
+        {
+            return true;
         }
 
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(projectId, serverId, options.Value.Limits()), new StartOrchestrationOptions(deleteId), cancellationToken);

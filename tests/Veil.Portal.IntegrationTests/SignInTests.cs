@@ -73,6 +73,21 @@ public sealed partial class SignInTests : IDisposable
         Assert.Contains("The Veil API could not be reached", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/\\evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("https://evil.example/")]
+    [InlineData("/servers\r\nSet-Cookie: x=1")]
+    public async Task SignIn_ReturnUrlOffSite_GoesHomeInstead(string returnUrl)
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var signedIn = await SignInAsync(client, "alice", Password, returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task SignIn_WithoutAntiforgeryToken_Refused()
     {

@@ -41,7 +41,10 @@ internal static class AccountEndpoints
         });
     }
 
-    private static string LocalOnly(string? url) => url is { Length: > 0 } u && u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal) ? u : "/";
+    /// <summary>A return address on this site, else the home page: one slash, then neither another slash nor a
+    /// backslash (browsers read <c>/\host</c> as another site), and no control characters.</summary>
+    private static string LocalOnly(string? url) =>
+        url is ['/', ..] && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl) ? url : "/";
 
     private static string Page(AntiforgeryTokenSet tokens, string? returnUrl, string? error)
     {

@@ -39,6 +39,7 @@ public static class OrchestrationsExtensions
         services.AddSingleton<HostRegistry>();
         services.AddSingleton<ServerStore>();
         services.AddSingleton<ServerService>();
+        services.AddSingleton<ServerOrchestrations>();
         services.AddSingleton<Catalog.CatalogStore>();
         services.AddSingleton<ClaimReconciler>();
         services.AddHostedService<HostEventsListener>();

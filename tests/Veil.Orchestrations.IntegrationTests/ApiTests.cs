@@ -179,6 +179,31 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task RestartOrRewind_OfABootWhoseServerIsActive_OrADeleteWhoseServerIsDeleted_409SayingWhy()
+    {
+        using var admin = stack.Api("ops", "admin");
+        var project = "project-rerun-" + Guid.NewGuid().ToString("N")[..6];
+        using var tenant = stack.Api(project);
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
+        var created = await tenant.PostAsJsonAsync("/api/servers", new { name = "web", flavorName = flavor, imageId = image });
+        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
+        await stack.SettledAsync(project, server.ServerId);
+
+        var restart = await admin.PostAsJsonAsync($"/api/orchestrations/{server.BootInstanceId}/restart", new { });
+        var rewind = await admin.PostAsJsonAsync($"/api/orchestrations/{server.BootInstanceId}/rewind", new { });
+        await tenant.DeleteAsync($"/api/servers/{server.ServerId}");
+        var deleted = await stack.SettledAsync(project, server.ServerId);
+        var deleteAgain = await admin.PostAsJsonAsync($"/api/orchestrations/{deleted.DeleteInstanceId}/restart", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, restart.StatusCode);
+        Assert.Contains("is ACTIVE; booting it again would claim a second ASID slot", (await restart.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, rewind.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, deleteAgain.StatusCode);
+        Assert.Contains("is already DELETED", (await deleteAgain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Single((await tenant.GetFromJsonAsync<JsonElement>($"/api/servers/{server.ServerId}/actions")).EnumerateArray(), a => a.GetProperty("name").GetString() == "BootServer");
+    }
+
+    [Fact]
     public async Task CreateWithIdempotencyKey_RetryGivesTheSameServer_OtherRequestWithTheKey422_BadKey400()
     {
         using var admin = stack.Api("ops", "admin");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask.Client;
+using Veil.Orchestrations.Servers;
 using Veil.TaskHub.Client;
 using Veil.TaskHub.Diagnostics;
 
@@ -62,10 +63,15 @@ internal static class OrchestrationAdminEndpoints
             ActAsync(id, client, i => i.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending ? null : $"only running instances can be suspended; it is {i.RuntimeStatus}", () => client.SuspendInstanceAsync(id, body?.Reason, ct), ct));
         admin.MapPost("/{id}/resume", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
             ActAsync(id, client, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Suspended ? null : $"only suspended instances can be resumed; it is {i.RuntimeStatus}", () => client.ResumeInstanceAsync(id, body?.Reason, ct), ct));
-        admin.MapPost("/{id}/rewind", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            ActAsync(id, client, _ => null, () => client.RewindInstanceAsync(id, body?.Reason ?? "rewound by an admin", ct), ct));
-        admin.MapPost("/{id}/restart", async (string id, bool? newInstanceId, DurableTaskClient client, CancellationToken ct) =>
+        admin.MapPost("/{id}/rewind", async (string id, InstanceActionRequest? body, DurableTaskClient client, ServerOrchestrations rules, CancellationToken ct) =>
+            await RerunRefusalAsync(id, client, rules, ct) ?? await ActAsync(id, client, _ => null, () => client.RewindInstanceAsync(id, body?.Reason ?? "rewound by an admin", ct), ct));
+        admin.MapPost("/{id}/restart", async (string id, bool? newInstanceId, DurableTaskClient client, ServerOrchestrations rules, CancellationToken ct) =>
         {
+            if (await RerunRefusalAsync(id, client, rules, ct) is { } refused)
+            {
+                return refused;
+            }
+
             try
             {
                 return Results.Ok(new { instanceId = await client.RestartAsync(id, newInstanceId ?? false, ct) });
@@ -114,6 +120,12 @@ internal static class OrchestrationAdminEndpoints
         poison.MapDelete("/{**id}", async (string id, Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) =>
             await parked.DiscardAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Parked message '{id}'"));
     }
+
+    /// <summary>409 naming why a server's orchestration must not run again, or null to go ahead.</summary>
+    private static async Task<IResult?> RerunRefusalAsync(string id, DurableTaskClient client, ServerOrchestrations rules, CancellationToken ct) =>
+        await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance && await rules.RerunRefusalAsync(instance, ct) is { } why
+            ? ApiProblems.Conflict($"Instance '{id}': {why}")
+            : null;
 
     /// <summary>
     /// Sends a management command to an instance that exists and is in a state that takes it; the engine would

@@ -161,10 +161,7 @@ public sealed class ApiTests(LocalVeil stack)
         using var admin = stack.Api("ops", "admin");
         var project = "project-twice-" + Guid.NewGuid().ToString("N")[..6];
         using var tenant = stack.Api(project);
-        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
-        var created = await tenant.PostAsJsonAsync("/api/servers", new { name = "web", flavorName = flavor, imageId = image });
-        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
-        await stack.SettledAsync(project, server.ServerId);
+        var server = await ActivePlainServerAsync(admin, tenant, project);
 
         var first = await tenant.DeleteAsync($"/api/servers/{server.ServerId}");
         var second = await tenant.DeleteAsync($"/api/servers/{server.ServerId}");
@@ -184,10 +181,7 @@ public sealed class ApiTests(LocalVeil stack)
         using var admin = stack.Api("ops", "admin");
         var project = "project-rerun-" + Guid.NewGuid().ToString("N")[..6];
         using var tenant = stack.Api(project);
-        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
-        var created = await tenant.PostAsJsonAsync("/api/servers", new { name = "web", flavorName = flavor, imageId = image });
-        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
-        await stack.SettledAsync(project, server.ServerId);
+        var server = await ActivePlainServerAsync(admin, tenant, project);
 
         var restart = await admin.PostAsJsonAsync($"/api/orchestrations/{server.BootInstanceId}/restart", new { });
         var rewind = await admin.PostAsJsonAsync($"/api/orchestrations/{server.BootInstanceId}/rewind", new { });
@@ -395,6 +389,15 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     /// <summary>Stands for a lone UTF-16 surrogate, which JSON can carry only as an escape.</summary>
+    /// <summary>A server without memory encryption, booted in <paramref name="project"/> and settled.</summary>
+    private async Task<ServerRecord> ActivePlainServerAsync(HttpClient admin, HttpClient tenant, string project)
+    {
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
+        var created = await tenant.PostAsJsonAsync("/api/servers", new { name = "web", flavorName = flavor, imageId = image });
+        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
+        return await stack.SettledAsync(project, server.ServerId);
+    }
+
     /// <summary>An image and an approved flavor without memory encryption, under fresh names.</summary>
     private static async Task<(string Image, string Flavor)> PlainImageAndApprovedFlavorAsync(HttpClient admin)
     {

@@ -36,6 +36,35 @@ public sealed class BootServerTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task HostRowsThatCannotBeRead_LeftOutOfPlacement_OtherHostsStillBoot()
+    {
+        var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
+        var table = await storage.TableAsync(Veil.Shared.Contracts.HostQueues.HostsTable);
+        var garbled = "garbled-" + stack.Suffix;
+        var impostor = "impostor-" + stack.Suffix;
+        var genoaReport = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("host", stack.Genoa)).Value.GetString("Report");
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("host", garbled) { ["Report"] = "{ not a report", ["HeartbeatAt"] = DateTimeOffset.UtcNow });
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("host", impostor) { ["Report"] = genoaReport, ["HeartbeatAt"] = DateTimeOffset.UtcNow });
+        try
+        {
+            var guest = Guest("amd-sev-snp");
+            await stack.Servers.CreateAsync(Project, guest);
+            var server = await stack.SettledAsync(Project, guest.ServerId);
+            var hosts = await stack.Services.GetRequiredService<Veil.Orchestrations.Hosts.HostRegistry>().ListAsync();
+
+            Assert.Equal(ServerStatus.Active, server.Status);
+            Assert.Equal(stack.Genoa, server.HostName);
+            Assert.Single(hosts, h => h.Report.HostName == stack.Genoa); // the impostor row's copy of genoa's report is not a second genoa
+            Assert.Contains(hosts, h => h.Report.HostName == stack.Rome);
+        }
+        finally
+        {
+            await table.DeleteEntityAsync("host", garbled);
+            await table.DeleteEntityAsync("host", impostor);
+        }
+    }
+
+    [Fact]
     public async Task SevBoot_ActiveWithSevLaunchSecurityAndLockedMemory()
     {
         var guest = Guest("amd-sev");

@@ -7,8 +7,11 @@ using Veil.Storage;
 
 namespace Veil.Orchestrations.Hosts;
 
-/// <summary>The hosts as their HostWorkers last reported them (table <c>VeilHosts</c>), with the slots claimed on each.</summary>
-public sealed class HostRegistry(StorageAccount storage, AsidLedger ledger)
+/// <summary>
+/// The hosts as their HostWorkers last reported them (table <c>VeilHosts</c>), with the slots claimed on each. A row
+/// whose report cannot be read is left out and logged: one bad row never stops placement for every other host.
+/// </summary>
+public sealed class HostRegistry(StorageAccount storage, AsidLedger ledger, ILogger<HostRegistry> logger)
 {
     public async Task<IReadOnlyList<PlacementHost>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -22,12 +25,36 @@ public sealed class HostRegistry(StorageAccount storage, AsidLedger ledger)
                 continue;
             }
 
-            var report = JsonSerializer.Deserialize<HostReport>(json, VeilJson.Options)!;
+            if (Read(row.RowKey, json) is not { } report)
+            {
+                continue;
+            }
+
             var heartbeat = row.GetDateTimeOffset("HeartbeatAt") ?? DateTimeOffset.MinValue;
             var mine = report.Capabilities.Providers.Where(p => claimed.ContainsKey(p.Name)).ToDictionary(p => p.Name, p => claimed[p.Name]);
             hosts.Add(new PlacementHost(report, heartbeat, mine));
         }
 
         return hosts;
+    }
+
+    private HostReport? Read(string rowKey, string json)
+    {
+        try
+        {
+            var report = JsonSerializer.Deserialize<HostReport>(json, VeilJson.Options);
+            if (report?.HostName == rowKey)
+            {
+                return report;
+            }
+
+            Logs.HostRowUnreadable(logger, rowKey, report is null ? "the report is empty" : $"the report names host '{report.HostName}'");
+        }
+        catch (JsonException e)
+        {
+            Logs.HostRowUnreadable(logger, rowKey, e.Message);
+        }
+
+        return null;
     }
 }

@@ -111,6 +111,25 @@ public sealed partial class VeilRun : IAsyncLifetime
         return http;
     }
 
+    /// <summary>The run's Azurite, if the script could not stop it: it is not in the script's process tree.</summary>
+    private void StopAzurite()
+    {
+        var pidFile = Path.Combine(state, "azurite.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            try
+            {
+                using var azurite = Process.GetProcessById(pid);
+                azurite.Kill(entireProcessTree: true);
+                azurite.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -121,8 +140,10 @@ public sealed partial class VeilRun : IAsyncLifetime
         playwright?.Dispose();
         if (veil is { HasExited: false })
         {
-            // Ctrl-C, as a user stops it; the script stops every process it started.
-            Process.Start("kill", ["-INT", veil.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            // SIGTERM, as a service manager stops it; the script stops every process it started. (Not Ctrl-C's SIGINT:
+            // a script started by a test host may have SIGINT ignored, and bash cannot trap a signal ignored on entry,
+            // so the script was killed after 30 s and its Azurite, a child of no one, kept running.)
+            Process.Start("kill", ["-TERM", veil.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
             if (!veil.WaitForExit(TimeSpan.FromSeconds(30)))
             {
                 veil.Kill(entireProcessTree: true);
@@ -130,6 +151,7 @@ public sealed partial class VeilRun : IAsyncLifetime
         }
 
         veil?.Dispose();
+        StopAzurite();
         Directory.Delete(state, recursive: true);
     }
 

@@ -49,6 +49,8 @@ public sealed class Azurite
         var start = new ProcessStartInfo("bash")
         {
             ArgumentList = { "-c", watchdog },
+            // Never the test run's terminal: a watchdog found stopped (state T) after a run had left its Azurite behind.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -54,7 +54,8 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             return LaunchResult.Refused(LaunchRefusalKind.Invalid, "imageId", $"Image '{request.ImageId}' does not exist.");
         }
 
-        if (MemoryEncryptionResolver.Check(flavor.ExtraSpecs, image.Properties) is { IsValid: false } check)
+        var check = MemoryEncryptionResolver.Check(flavor.ExtraSpecs, image.Properties);
+        if (check.Resolution is not { } resolution)
         {
             return LaunchResult.Refused(LaunchRefusalKind.Invalid, "imageId", $"Flavor '{flavor.Name}' and image '{image.Id}' cannot boot together: {check.Message}");
         }
@@ -85,7 +86,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
         {
             try
             {
-                created.Add(await CreateAsync(projectId, guest, cancellationToken));
+                created.Add(await CreateAsync(projectId, guest, resolution.Model, cancellationToken));
             }
             catch (IdempotencyConflictException e)
             {
@@ -111,10 +112,15 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
     /// client retrying with the same Idempotency-Key gets the same server, not a second one.
     /// </summary>
     /// <exception cref="IdempotencyConflictException">The id is taken by a server created from a different request.</exception>
-    public async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken = default)
+    public Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(guest);
-        var resolution = MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null);
+        return CreateAsync(projectId, guest, MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null).Model, cancellationToken);
+    }
+
+    /// <summary>As <see cref="CreateAsync(string, GuestSpec, CancellationToken)"/>, with the model the launch already resolved.</summary>
+    private async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, MemoryEncryptionModel? model, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var instanceId = BootServer.InstanceIdFor(guest.ServerId);
         var record = new ServerRecord
@@ -124,7 +130,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             Name = guest.Name,
             FlavorName = guest.FlavorName,
             ImageId = guest.ImageId,
-            Model = resolution.Model,
+            Model = model,
             Step = ServerStep.Scheduling,
             BootInstanceId = instanceId,
             CreatedAt = now,

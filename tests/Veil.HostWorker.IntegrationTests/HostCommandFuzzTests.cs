@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 using Veil.Storage.Queues;
 using Veil.Testing;

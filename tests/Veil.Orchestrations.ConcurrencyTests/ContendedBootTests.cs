@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.IntegrationTests;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.Testing;
 using Veil.Shared.Contracts;
 

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
+using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Orchestrations.IntegrationTests;
 
@@ -11,7 +13,8 @@ namespace Veil.Orchestrations.IntegrationTests;
 [Collection(nameof(LocalVeil))]
 public sealed class ApiTests(LocalVeil stack)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    // The Portal's reader: what these tests read, the Portal can read.
+    private static readonly JsonSerializerOptions Json = VeilJson.Options;
 
     [Fact]
     public async Task Preflight_Snp_ModelResourcesAndTraits()
@@ -66,6 +69,63 @@ public sealed class ApiTests(LocalVeil stack)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("The request body is not valid", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains(path, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryAnswer_ReadsIntoTheSharedContract_WithThePortalsReader()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-contract");
+        var flavor = "snp-" + Guid.NewGuid().ToString("N")[..8];
+        var image = "img-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/api/images", new RegisterImageRequest(image, "Debian", new() { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" }), Json);
+        await admin.PostAsJsonAsync("/api/flavors", new ProposeFlavorRequest(flavor, 2, 2048, 20, new() { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = "amd-sev-snp" }), Json);
+        await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new FlavorDecisionRequest(null), Json);
+        var created = await tenant.PostAsJsonAsync("/api/servers", new CreateServerRequest("contract", flavor, image), Json);
+        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(Json))![0];
+        await stack.SettledAsync("project-contract", server.ServerId);
+
+        var read = await tenant.GetFromJsonAsync<ServerRecord>($"/api/servers/{server.ServerId}", Json);
+        var actions = await tenant.GetFromJsonAsync<List<ServerActionView>>($"/api/servers/{server.ServerId}/actions", Json);
+        var flavors = await tenant.GetFromJsonAsync<List<Flavor>>("/api/flavors", Json);
+        var images = await tenant.GetFromJsonAsync<List<Image>>("/api/images", Json);
+        var capacity = await tenant.GetFromJsonAsync<FlavorCapacity>($"/api/flavors/{flavor}/capacity?imageId={image}", Json);
+        var hosts = await admin.GetFromJsonAsync<List<HostView>>("/api/hosts", Json);
+        var page = await admin.GetFromJsonAsync<OrchestrationPageView>($"/api/orchestrations?prefix={actions![0].InstanceId}", Json);
+        var history = (await admin.GetFromJsonAsync<List<HistoryEventView>>($"/api/orchestrations/{actions[0].InstanceId}/history", Json))!;
+        var warnings = await admin.GetFromJsonAsync<EngineWarningsView>("/api/orchestrations/warnings", Json);
+        var parked = await admin.GetFromJsonAsync<List<ParkedMessage>>("/api/poison", Json);
+
+        Assert.Equal(ServerStatus.Active, read!.Status);
+        Assert.Equal(MemoryEncryptionModel.AmdSevSnp, read.Model);
+        Assert.Equal(InstanceStatus.Completed, Assert.Single(actions).RuntimeStatus);
+        Assert.Equal(MemoryEncryptionModel.AmdSevSnp, flavors!.Single(f => f.Name == flavor).Model);
+        Assert.Equal(FlavorStatus.Approved, flavors!.Single(f => f.Name == flavor).Status);
+        Assert.Equal("uefi", images!.Single(i => i.Id == image).Properties["hw_firmware_type"]);
+        Assert.Equal("amd-sev-snp", capacity!.Model);
+        Assert.Contains(hosts!, h => h.Pools.Any(p => p.Model == "amd-sev-snp"));
+        Assert.Equal(InstanceStatus.Completed, Assert.Single(page!.Instances).RuntimeStatus);
+        Assert.Contains(history, e => e.Type == HistoryEventKind.ExecutionStarted && e.Name == "BootServer");
+        Assert.DoesNotContain(history, e => e.Type == HistoryEventKind.Other);
+        Assert.Equal(InstanceStatus.Completed, history.Single(e => e.Type == HistoryEventKind.ExecutionCompleted).Status);
+        Assert.Contains(history, e => e.Type == HistoryEventKind.TaskCompleted && e.ScheduledId is not null);
+        Assert.NotNull(warnings!.Counts);
+        Assert.NotNull(parked);
+    }
+
+    [Theory]
+    [InlineData("/api/servers", "{\"name\":\"web\"}", "'flavorName', 'imageId'")]
+    [InlineData("/api/flavors", "{\"name\":\"small\",\"memoryMiB\":512}", "'vCpus', 'diskGiB'")]
+    public async Task BodyMissingAMember_400NamingIt_NothingCreated(string path, string body, string named)
+    {
+        using var api = stack.Api("project-missing", "admin");
+
+        var response = await api.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(named, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await api.GetFromJsonAsync<ServerRecord[]>("/api/servers?project=project-missing", Json) is { } all ? all.Where(s => s.ProjectId == "project-missing") : []);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Veil.HostWorker;
 using Veil.Orchestrations.Api;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.Testing;
 using Veil.Shared.Contracts;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.Shared.Hosts;
 using Veil.Testing;
 using Veil.Shared.Contracts;

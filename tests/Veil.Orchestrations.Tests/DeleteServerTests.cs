@@ -1,6 +1,7 @@
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Boot.Activities;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Tests;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bunit;
 using Veil.Portal.Api;
 using Veil.Portal.Components.Pages.Admin;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 using Veil.Shared.Hosts;
 using Veil.Shared.MemoryEncryption;

@@ -21,7 +21,7 @@ public sealed class AdminOrchestrationTests : BunitTest
     [Fact]
     public void FailedInstance_TimelineShowsTheFailedStep_OnlyFittingActionsEnabled()
     {
-        Api.Answers[$"/api/orchestrations/{Id}"] = $$$"""{"name":"BootServer","instanceId":"{{{Id}}}","runtimeStatus":"failed","failureDetails":{"errorType":"TaskFailedException","errorMessage":"SelectHosts failed"} }""";
+        Api.Answers[$"/api/orchestrations/{Id}"] = $$$"""{"name":"BootServer","instanceId":"{{{Id}}}","runtimeStatus":"failed","createdAt":"2026-11-24T07:00:00Z","lastUpdatedAt":"2026-11-24T07:00:00.400Z","failureDetails":{"errorType":"TaskFailedException","errorMessage":"SelectHosts failed"} }""";
 
         var page = Render<Orchestration>(p => p.Add(o => o.InstanceId, Id));
 
@@ -38,7 +38,7 @@ public sealed class AdminOrchestrationTests : BunitTest
     [Fact]
     public void RaiseEvent_PayloadNotJson_NamedAtTheFieldAndButtonDisabled()
     {
-        Api.Answers[$"/api/orchestrations/{Id}"] = $$"""{"name":"BootServer","instanceId":"{{Id}}","runtimeStatus":"running"}""";
+        Api.Answers[$"/api/orchestrations/{Id}"] = $$"""{"name":"BootServer","instanceId":"{{Id}}","runtimeStatus":"running","createdAt":"2026-11-24T07:00:00Z","lastUpdatedAt":"2026-11-24T07:00:00Z"}""";
         var page = Render<Orchestration>(p => p.Add(o => o.InstanceId, Id));
         page.WaitForAssertion(() => page.Find("[data-testid=raise-event]"));
         Type(page, "event-name", "HostResult");

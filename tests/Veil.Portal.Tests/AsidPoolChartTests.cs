@@ -1,6 +1,7 @@
 using Bunit;
 using Veil.Portal.Api;
 using Veil.Portal.Components.Admin;
+using Veil.Shared.Api;
 
 namespace Veil.Portal.Tests;
 

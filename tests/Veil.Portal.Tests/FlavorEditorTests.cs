@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bunit;
 using Veil.Portal.Components.Catalog;
+using Veil.Shared.Api;
 
 namespace Veil.Portal.Tests;
 

@@ -2,6 +2,7 @@ using Bunit;
 using Veil.Portal.Api;
 using Veil.Portal.Components.Admin;
 using Veil.Portal.History;
+using Veil.Shared.Api;
 
 namespace Veil.Portal.Tests;
 
@@ -12,15 +13,15 @@ public sealed class HistoryTimelineTests : BunitTest
     /// <summary>A boot whose spawn failed once, was retried, and failed for good.</summary>
     private static readonly HistoryEventView[] FailedBoot =
     [
-        new() { Type = "execution-started", Timestamp = T0, Name = "BootServer", Data = "{}" },
-        new() { Type = "task-scheduled", EventId = 0, Timestamp = T0.AddMilliseconds(10), Name = "SelectHosts" },
-        new() { Type = "task-completed", ScheduledId = 0, Timestamp = T0.AddMilliseconds(40), Data = "[\"genoa-snp\"]" },
-        new() { Type = "task-scheduled", EventId = 1, Timestamp = T0.AddMilliseconds(50), Name = "ClaimAsid" },
-        new() { Type = "task-failed", ScheduledId = 1, Timestamp = T0.AddMilliseconds(300), Failure = new("InvalidOperationException", "table busy") },
-        new() { Type = "task-scheduled", EventId = 2, Timestamp = T0.AddMilliseconds(1300), Name = "ClaimAsid", Attempt = 2 },
-        new() { Type = "task-failed", ScheduledId = 2, Timestamp = T0.AddMilliseconds(1550), Failure = new("InvalidOperationException", "No free ASID slot on genoa-snp/SNP") },
-        new() { Type = "timer-created", EventId = 3, Timestamp = T0.AddMilliseconds(1600), FireAt = T0.AddSeconds(30) },
-        new() { Type = "execution-completed", Timestamp = T0.AddMilliseconds(1700), Status = "failed", Failure = new("TaskFailedException", "ClaimAsid failed", InnerFailure: new("InvalidOperationException", "No free ASID slot on genoa-snp/SNP")) },
+        new(HistoryEventKind.ExecutionStarted, T0) { Name = "BootServer", Data = "{}" },
+        new(HistoryEventKind.TaskScheduled, T0.AddMilliseconds(10), 0) { Name = "SelectHosts" },
+        new(HistoryEventKind.TaskCompleted, T0.AddMilliseconds(40)) { ScheduledId = 0, Data = "[\"genoa-snp\"]" },
+        new(HistoryEventKind.TaskScheduled, T0.AddMilliseconds(50), 1) { Name = "ClaimAsid" },
+        new(HistoryEventKind.TaskFailed, T0.AddMilliseconds(300)) { ScheduledId = 1, Failure = new("InvalidOperationException", "table busy") },
+        new(HistoryEventKind.TaskScheduled, T0.AddMilliseconds(1300), 2) { Name = "ClaimAsid" },
+        new(HistoryEventKind.TaskFailed, T0.AddMilliseconds(1550)) { ScheduledId = 2, Failure = new("InvalidOperationException", "No free ASID slot on genoa-snp/SNP") },
+        new(HistoryEventKind.TimerCreated, T0.AddMilliseconds(1600), 3) { FireAt = T0.AddSeconds(30) },
+        new(HistoryEventKind.ExecutionCompleted, T0.AddMilliseconds(1700)) { Status = InstanceStatus.Failed, Failure = new("TaskFailedException", "ClaimAsid failed", InnerFailure: new("InvalidOperationException", "No free ASID slot on genoa-snp/SNP")) },
     ];
 
     [Fact]

@@ -11,8 +11,8 @@ public sealed class ServerPagesTests : BunitTest
     public void ServerList_ShowsStatusModelHostSlotAndFaults()
     {
         Api.Answers["/api/servers"] = $$"""
-            [{"serverId":"{{Id}}","name":"web-1","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","asidSlot":7},
-             {"serverId":"{{Guid.NewGuid()}}","name":"web-2","status":"error","step":"error","model":"amd-sev-es","fault":"No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES."}]
+            [{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"snp.small","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","asidSlot":7},
+             {"serverId":"{{Guid.NewGuid()}}","projectId":"demo","name":"web-2","flavorName":"es.small","status":"error","step":"error","model":"amd-sev-es","fault":"No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES."}]
             """;
 
         var page = Render<Servers>();
@@ -40,7 +40,7 @@ public sealed class ServerPagesTests : BunitTest
     public void ServerDetail_ShowsPlacementFaultAndDomainXml()
     {
         Api.Answers[$"/api/servers/{Id}"] = $$"""
-            {"serverId":"{{Id}}","name":"web-1","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","providerName":"genoa-snp_amd_sev_snp","asidSlot":7,
+            {"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"snp.small","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","providerName":"genoa-snp_amd_sev_snp","asidSlot":7,
              "placement":"Chose genoa-snp; left out rome-sev: no HW_CPU_X86_AMD_SEV_SNP.","domainXml":"<domain type='kvm'><launchSecurity type='sev-snp'><policy>0x00030000</policy></launchSecurity></domain>"}
             """;
 

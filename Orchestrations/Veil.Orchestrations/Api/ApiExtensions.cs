@@ -39,10 +39,7 @@ public static class ApiExtensions
         builder.Services.AddExceptionHandler<BadRequestBodyHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(o => Veil.Shared.Contracts.VeilJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
         return builder;
     }

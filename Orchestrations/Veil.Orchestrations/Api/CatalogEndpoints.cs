@@ -1,22 +1,11 @@
 using System.Security.Claims;
 using Veil.Orchestrations.Catalog;
+using Veil.Shared.Api;
 using Veil.Shared.Catalog;
 using Veil.Shared.MemoryEncryption;
 using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Api;
-
-/// <summary>Body of <c>POST /api/flavors</c>.</summary>
-public sealed record ProposeFlavorRequest(string? Name, int VCpus, int MemoryMiB, int DiskGiB, Dictionary<string, string>? ExtraSpecs);
-
-/// <summary>Body of approve/reject: the reason is required to reject.</summary>
-public sealed record FlavorDecisionRequest(string? Reason);
-
-/// <summary>What a flavor (with an image) could get now: hosts that fit, their free slots, or why it cannot boot.</summary>
-public sealed record FlavorCapacity(string Flavor, string? Model, int Hosts, int? FreeSlots, string? Conflict);
-
-/// <summary>Body of <c>POST /api/images</c>.</summary>
-public sealed record RegisterImageRequest(string? Id, string? Name, Dictionary<string, string>? Properties);
 
 internal static class CatalogEndpoints
 {

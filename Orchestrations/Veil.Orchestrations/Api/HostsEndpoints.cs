@@ -2,14 +2,9 @@ using Microsoft.Extensions.Options;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Hosts;
+using Veil.Shared.Api;
 
 namespace Veil.Orchestrations.Api;
-
-/// <summary>A host for the API: its report, heartbeat, staleness and ASID pool usage per provider.</summary>
-public sealed record HostView(string Name, Veil.Shared.Contracts.HostReport Report, DateTimeOffset LastHeartbeat, bool Stale, IReadOnlyList<PoolUsage> Pools);
-
-/// <summary>One provider's slots: how many exist, how many are claimed, and which.</summary>
-public sealed record PoolUsage(string Provider, string Model, int Capacity, int Claimed, IReadOnlyList<int> ClaimedSlots);
 
 internal static class HostsEndpoints
 {

@@ -2,16 +2,11 @@ using System.Text.Json;
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask.Client;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.TaskHub.Client;
 using Veil.TaskHub.Diagnostics;
 
 namespace Veil.Orchestrations.Api;
-
-/// <summary>Body of terminate/suspend/resume/rewind.</summary>
-public sealed record InstanceActionRequest(string? Reason);
-
-/// <summary>The engine's warnings in the process that answered: counts by event, and the latest.</summary>
-public sealed record EngineWarningsView(IReadOnlyDictionary<string, long> Counts, IReadOnlyList<EngineWarning> Recent);
 
 /// <summary>
 /// Admin-only management of orchestration instances (through the SDK's <see cref="DurableTaskClient"/>), of the
@@ -50,13 +45,13 @@ internal static class OrchestrationAdminEndpoints
                 ContinuationToken = continuationToken is { Length: > 0 } ? continuationToken : null,
             };
             var page = await client.QueryPageAsync(query, name, ct);
-            return Results.Ok(new OrchestrationPageView(page.Values.Select(OrchestrationInstanceView.From).ToList(), page.ContinuationToken));
+            return Results.Ok(new OrchestrationPageView(page.Values.Select(OrchestrationViews.ToView).ToList(), page.ContinuationToken));
         });
         admin.MapGet("/warnings", (EngineWarnings warnings) => Results.Ok(new EngineWarningsView(warnings.Counts, warnings.Recent)));
         admin.MapGet("/{id}", async (string id, DurableTaskClient client, CancellationToken ct) =>
-            await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance ? Results.Ok(OrchestrationInstanceView.From(instance)) : ApiProblems.NotFound($"Orchestration instance '{id}'"));
+            await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance ? Results.Ok(instance.ToView()) : ApiProblems.NotFound($"Orchestration instance '{id}'"));
         admin.MapGet("/{id}/history", async (string id, DurableTaskClient client, CancellationToken ct) =>
-            Results.Ok((await client.GetOrchestrationHistoryAsync(id, ct)).Select(HistoryEventView.From)));
+            Results.Ok((await client.GetOrchestrationHistoryAsync(id, ct)).Select(OrchestrationViews.ToView)));
         admin.MapPost("/{id}/terminate", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
             ActAsync(id, client, i => i.IsCompleted ? $"it is already {i.RuntimeStatus}" : null, () => client.TerminateInstanceAsync(id, new TerminateInstanceOptions(body?.Reason ?? "terminated by an admin", Recursive: true), ct), ct));
         admin.MapPost("/{id}/suspend", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>

@@ -1,12 +1,7 @@
+using Veil.Shared.Api;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Orchestrations.Api;
-
-/// <summary>Body of <c>POST /api/mem-encryption/resolve</c>.</summary>
-public sealed record ResolveRequest(Dictionary<string, string>? FlavorExtraSpecs, Dictionary<string, string>? ImageProperties, string? MachineType);
-
-/// <summary>What a request resolves to: the model, the resources to allocate, the traits a host must have, and the checks that passed.</summary>
-public sealed record ResolveResponse(string? Model, IReadOnlyDictionary<string, int> Resources, IReadOnlyList<string> RequiredTraits, IReadOnlyList<string> Checks);
 
 internal static class PreflightEndpoints
 {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.DurableTask.Client;
+using Veil.Shared.Api;
 using Veil.TaskHub.Client;
 using Veil.Orchestrations.Servers;
 
@@ -35,7 +36,7 @@ internal static class ServersEndpoints
     /// The server's action log, as nova's instance actions: each orchestration that acted on it (boot, deletes) with
     /// its history, so its owner can see which step failed and why without admin rights.
     /// </summary>
-    private static async Task<List<ServerAction>> ActionsAsync(ServerRecord server, DurableTaskClient client, CancellationToken ct)
+    private static async Task<List<ServerActionView>> ActionsAsync(ServerRecord server, DurableTaskClient client, CancellationToken ct)
     {
         var instances = new List<OrchestrationMetadata>();
         if (server.BootInstanceId is { } boot && await client.GetInstanceAsync(boot, getInputsAndOutputs: false, ct) is { } booted)
@@ -45,12 +46,12 @@ internal static class ServersEndpoints
 
         var deletes = await client.QueryPageAsync(new OrchestrationQuery { InstanceIdPrefix = Veil.Orchestrations.Boot.DeleteServer.InstanceIdPrefix(server.ServerId), PageSize = 100 }, cancellation: ct);
         instances.AddRange(deletes.Values);
-        var actions = new List<ServerAction>();
+        var actions = new List<ServerActionView>();
         foreach (var instance in instances.OrderBy(i => i.CreatedAt))
         {
-            var view = OrchestrationInstanceView.From(instance);
-            var history = (await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)).Select(HistoryEventView.From).ToList();
-            actions.Add(new ServerAction(view.InstanceId, view.Name, view.RuntimeStatus, view.CreatedAt, view.CompletedAt, view.FailureDetails, history));
+            var view = instance.ToView();
+            var history = (await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)).Select(OrchestrationViews.ToView).ToList();
+            actions.Add(new ServerActionView(view.InstanceId, view.Name, view.RuntimeStatus, view.CreatedAt, view.CompletedAt, view.FailureDetails, history));
         }
 
         return actions;

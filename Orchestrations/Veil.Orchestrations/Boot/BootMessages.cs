@@ -1,5 +1,6 @@
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 using Veil.Shared.Guests;
 using Veil.Shared.Hosts;

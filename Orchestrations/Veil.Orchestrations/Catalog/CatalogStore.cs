@@ -1,3 +1,4 @@
+using Veil.Shared.Api;
 using Veil.Shared.Catalog;
 using System.Text.Json;
 using Azure;

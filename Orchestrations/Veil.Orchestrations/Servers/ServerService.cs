@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Catalog;
+using Veil.Shared.Api;
 using Veil.Shared.Guests;
 using Veil.Shared.MemoryEncryption;
 using Veil.Shared.Contracts;

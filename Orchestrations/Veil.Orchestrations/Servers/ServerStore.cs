@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Veil.Shared.Api;
 
 namespace Veil.TaskHub.Diagnostics;
 
@@ -82,6 +83,3 @@ public sealed class EngineWarnings(TimeProvider time) : ILoggerProvider
         }
     }
 }
-
-/// <summary>One warning or error the framework logged.</summary>
-public sealed record EngineWarning(DateTimeOffset At, string Category, string Level, string Event, string? InstanceId, string Message);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using Veil.Portal.Accounts;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 
 namespace Veil.Portal.Api;
@@ -9,21 +10,21 @@ namespace Veil.Portal.Api;
 /// <summary>The Orchestrations API on behalf of the signed-in account: every call carries a token minted for it.</summary>
 public sealed class VeilApi(HttpClient http, ApiTokens tokens)
 {
-    public async Task<IReadOnlyList<ServerView>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        await GetAsync<List<ServerView>>(user, "/api/servers", cancellationToken) ?? [];
+    public async Task<IReadOnlyList<ServerRecord>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<ServerRecord>>(user, "/api/servers", cancellationToken) ?? [];
 
-    public async Task<IReadOnlyList<ImageView>> ListImagesAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        await GetAsync<List<ImageView>>(user, "/api/images", cancellationToken) ?? [];
+    public async Task<IReadOnlyList<Image>> ListImagesAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<Image>>(user, "/api/images", cancellationToken) ?? [];
 
-    public async Task<IReadOnlyList<FlavorView>> ListFlavorsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        await GetAsync<List<FlavorView>>(user, "/api/flavors", cancellationToken) ?? [];
+    public async Task<IReadOnlyList<Flavor>> ListFlavorsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<Flavor>>(user, "/api/flavors", cancellationToken) ?? [];
 
     /// <summary>How many hosts could take the flavor with the image now, and their free slots.</summary>
-    public Task<FlavorCapacityView?> GetCapacityAsync(ClaimsPrincipal user, string flavorName, string imageId, CancellationToken cancellationToken = default) =>
-        GetAsync<FlavorCapacityView>(user, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/capacity?imageId={Uri.EscapeDataString(imageId)}", cancellationToken);
+    public Task<FlavorCapacity?> GetCapacityAsync(ClaimsPrincipal user, string flavorName, string imageId, CancellationToken cancellationToken = default) =>
+        GetAsync<FlavorCapacity>(user, $"/api/flavors/{Uri.EscapeDataString(flavorName)}/capacity?imageId={Uri.EscapeDataString(imageId)}", cancellationToken);
 
     /// <summary>Runs the API's preflight for a flavor's extra specs and an image's properties.</summary>
-    public async Task<PreflightView> PreflightAsync(ClaimsPrincipal user, FlavorView flavor, ImageView image, CancellationToken cancellationToken = default)
+    public async Task<PreflightView> PreflightAsync(ClaimsPrincipal user, Flavor flavor, Image image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(flavor);
         ArgumentNullException.ThrowIfNull(image);
@@ -72,7 +73,7 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         await GetAsync<List<HostView>>(user, "/api/hosts", cancellationToken) ?? [];
 
     /// <summary>One page of orchestration instances, newest filters applied by the API.</summary>
-    public async Task<InstancePage> QueryInstancesAsync(ClaimsPrincipal user, InstanceFilter filter, string? continuationToken, CancellationToken cancellationToken = default)
+    public async Task<OrchestrationPageView> QueryInstancesAsync(ClaimsPrincipal user, InstanceFilter filter, string? continuationToken, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var query = new List<string> { $"pageSize={filter.PageSize}" };
@@ -84,13 +85,13 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
             }
         }
 
-        Add("status", string.Join(',', filter.Statuses));
+        Add("status", string.Join(',', filter.Statuses.Select(VeilJson.Word)));
         Add("name", filter.Name);
         Add("prefix", filter.IdPrefix);
         Add("from", filter.From?.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
         Add("to", filter.To?.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
         Add("continuationToken", continuationToken);
-        return await GetAsync<InstancePage>(user, "/api/orchestrations?" + string.Join('&', query), cancellationToken) ?? new InstancePage([], null);
+        return await GetAsync<OrchestrationPageView>(user, "/api/orchestrations?" + string.Join('&', query), cancellationToken) ?? new OrchestrationPageView([], null);
     }
 
     /// <summary>What the durable engine warned about since the API process started.</summary>
@@ -98,8 +99,8 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         await GetAsync<EngineWarningsView>(user, "/api/orchestrations/warnings", cancellationToken) ?? new EngineWarningsView(new Dictionary<string, long>(), []);
 
     /// <summary>One instance with its input, output and custom status, or null.</summary>
-    public Task<InstanceView?> GetInstanceAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
-        GetAsync<InstanceView>(user, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", cancellationToken);
+    public Task<OrchestrationInstanceView?> GetInstanceAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
+        GetAsync<OrchestrationInstanceView>(user, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}", cancellationToken);
 
     /// <summary>An instance's history, oldest first.</summary>
     public async Task<IReadOnlyList<HistoryEventView>> GetHistoryAsync(ClaimsPrincipal user, string instanceId, CancellationToken cancellationToken = default) =>
@@ -116,16 +117,16 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         AnswerOfAsync(user, HttpMethod.Post, $"/api/orchestrations/{Uri.EscapeDataString(instanceId)}/events/{Uri.EscapeDataString(eventName)}", payload, cancellationToken);
 
     /// <summary>Every parked message (admins).</summary>
-    public async Task<IReadOnlyList<ParkedView>> ListParkedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        await GetAsync<List<ParkedView>>(user, "/api/poison", cancellationToken) ?? [];
+    public async Task<IReadOnlyList<ParkedMessage>> ListParkedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<ParkedMessage>>(user, "/api/poison", cancellationToken) ?? [];
 
     /// <summary>Returns a parked message to its queue, or discards it.</summary>
     public Task<ApiAnswer> SettleParkedAsync(ClaimsPrincipal user, string parkedId, bool replay, CancellationToken cancellationToken = default) =>
         AnswerOfAsync(user, replay ? HttpMethod.Post : HttpMethod.Delete, "/api/poison/" + string.Join('/', parkedId.Split('/').Select(Uri.EscapeDataString)), null, cancellationToken);
 
     /// <summary>One server, or null when it does not exist or belongs to another project.</summary>
-    public Task<ServerView?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
-        GetAsync<ServerView>(user, $"/api/servers/{serverId}", cancellationToken);
+    public Task<ServerRecord?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
+        GetAsync<ServerRecord>(user, $"/api/servers/{serverId}", cancellationToken);
 
     private async Task<ApiAnswer> AnswerOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {

@@ -1,4 +1,5 @@
-using Veil.Portal.Api;
+using Veil.Shared.Api;
+using Veil.Shared.Contracts;
 
 namespace Veil.Portal.History;
 
@@ -15,38 +16,39 @@ public static class HistoryTimeline
         {
             switch (e.Type)
             {
-                case "task-scheduled" or "sub-orchestration-instance-created":
-                    var kind = e.Type == "task-scheduled" ? "activity" : "sub-orchestration";
+                case HistoryEventKind.TaskScheduled or HistoryEventKind.SubOrchestrationInstanceCreated:
+                    var kind = e.Type == HistoryEventKind.TaskScheduled ? "activity" : "sub-orchestration";
                     var key = kind + "/" + e.Name;
-                    attempts[key] = e.Attempt ?? attempts.GetValueOrDefault(key) + 1;
+                    attempts[key] = attempts.GetValueOrDefault(key) + 1;
                     open[e.EventId] = entries.Count;
                     entries.Add(new(kind, e.Name ?? "?", attempts[key], e.Timestamp, null, "waiting", null, null));
                     break;
-                case "timer-created":
+                case HistoryEventKind.TimerCreated:
                     open[e.EventId] = entries.Count;
                     entries.Add(new("timer", $"until {e.FireAt:HH:mm:ss.fff}", 1, e.Timestamp, null, "waiting", null, null));
                     break;
-                case "task-completed" or "sub-orchestration-instance-completed" or "timer-fired":
-                    Close(e, e.Type == "timer-fired" ? "fired" : "completed", e.Data, null);
+                case HistoryEventKind.TaskCompleted or HistoryEventKind.SubOrchestrationInstanceCompleted or HistoryEventKind.TimerFired:
+                    Close(e, e.Type == HistoryEventKind.TimerFired ? "fired" : "completed", e.Data, null);
                     break;
-                case "task-failed" or "sub-orchestration-instance-failed":
+                case HistoryEventKind.TaskFailed or HistoryEventKind.SubOrchestrationInstanceFailed:
                     Close(e, "failed", null, Describe(e.Failure));
                     break;
-                case "event-raised":
+                case HistoryEventKind.EventRaised:
                     entries.Add(new("event", e.Name ?? "?", 1, e.Timestamp, null, "raised", e.Data, null));
                     break;
-                case "execution-started":
+                case HistoryEventKind.ExecutionStarted:
                     entries.Add(new("execution", "started", 1, e.Timestamp, null, "started", e.Data, null));
                     break;
-                case "execution-completed":
-                    var status = e.Status ?? "completed";
-                    entries.Add(new("execution", status, 1, e.Timestamp, null, status, e.Data, Describe(e.Failure) ?? (status == "terminated" ? e.Data : null)));
+                case HistoryEventKind.ExecutionCompleted:
+                    var status = e.Status ?? InstanceStatus.Completed;
+                    var word = VeilJson.Word(status);
+                    entries.Add(new("execution", word, 1, e.Timestamp, null, word, e.Data, Describe(e.Failure) ?? (status == InstanceStatus.Terminated ? e.Data : null)));
                     break;
-                case "execution-terminated" or "execution-suspended" or "execution-resumed" or "execution-rewound":
-                    var what = e.Type["execution-".Length..];
+                case HistoryEventKind.ExecutionTerminated or HistoryEventKind.ExecutionSuspended or HistoryEventKind.ExecutionResumed or HistoryEventKind.ExecutionRewound:
+                    var what = VeilJson.Word(e.Type)["execution-".Length..];
                     entries.Add(new("execution", what, 1, e.Timestamp, null, what, e.Reason, null));
                     break;
-                case "continue-as-new":
+                case HistoryEventKind.ContinueAsNew:
                     entries.Add(new("execution", "continued as new", 1, e.Timestamp, null, "continued-as-new", e.Data, null));
                     break;
             }

@@ -1,4 +1,5 @@
 using Veil.Portal.Api;
+using Veil.Shared.Api;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Portal.Launch;
@@ -11,7 +12,7 @@ public sealed record ImageFit(IReadOnlyList<string> Flavors, IReadOnlyList<strin
 {
     public bool Fits => Flavors.Count > 0;
 
-    public static ImageFit Of(ImageView image, IEnumerable<FlavorView> flavors)
+    public static ImageFit Of(Image image, IEnumerable<Flavor> flavors)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(flavors);

@@ -15,14 +15,23 @@ public static class VeilJson
     public static string Word<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
+    /// <summary>
+    /// Makes web-default <paramref name="options"/> Veil's: a value a record says is not nullable, or a constructor
+    /// parameter without a default, must be there; enums are words, never numbers. The API's own options are set
+    /// up by this too, so what it reads and writes is what every other process reads and writes.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+    }
+
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(options);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

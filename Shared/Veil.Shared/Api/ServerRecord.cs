@@ -1,7 +1,7 @@
 using Veil.Shared.MemoryEncryption;
 using Veil.Shared.Contracts;
 
-namespace Veil.Orchestrations.Servers;
+namespace Veil.Shared.Api;
 
 /// <summary>A tenant's server as the API shows it.</summary>
 public sealed record ServerRecord

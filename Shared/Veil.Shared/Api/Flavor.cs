@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+using Veil.Shared.Catalog;
 using Veil.Shared.Contracts;
+using Veil.Shared.MemoryEncryption;
 
-namespace Veil.Orchestrations.Catalog;
+namespace Veil.Shared.Api;
 
 /// <summary>A flavor: size and extra specs; only approved flavors boot. Who proposed and who decided are kept.</summary>
 public sealed record Flavor
@@ -26,6 +29,11 @@ public sealed record Flavor
     public DateTimeOffset? DecidedAt { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <summary>The memory-encryption model the flavor asks for, by the resolver (null: not encrypted, or extra
+    /// specs that do not resolve).</summary>
+    [JsonIgnore]
+    public MemoryEncryptionModel? Model => MemoryEncryptionResolver.Check(ExtraSpecs, FlavorRules.FittingImage).Resolution?.Model;
 }
 
 /// <summary>An image a tenant may boot, with its properties (<c>hw_firmware_type</c>, <c>hw_mem_encryption</c>, …).</summary>

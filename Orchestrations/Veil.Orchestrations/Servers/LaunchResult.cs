@@ -1,7 +1,6 @@
-namespace Veil.Orchestrations.Servers;
+using Veil.Shared.Api;
 
-/// <summary>A tenant's request to launch servers (the body of <c>POST /api/servers</c>).</summary>
-public sealed record CreateServerRequest(string? Name, string? FlavorName, string? ImageId, int? Count, Dictionary<string, string>? Metadata);
+namespace Veil.Orchestrations.Servers;
 
 /// <summary>Why a launch was refused: who may fix it and in which field.</summary>
 public enum LaunchRefusalKind

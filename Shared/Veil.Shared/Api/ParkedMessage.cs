@@ -1,4 +1,4 @@
-namespace Veil.Storage.Queues;
+namespace Veil.Shared.Api;
 
 /// <summary>A message taken off its queue because it cannot be handled, kept whole with the reason.</summary>
 /// <param name="Id">The parked message's id in the store (<c>&lt;queue&gt;/&lt;time&gt;-&lt;message id&gt;</c>).</param>

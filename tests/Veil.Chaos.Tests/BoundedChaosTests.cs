@@ -1,5 +1,5 @@
 using Veil.Chaos.Runs;
-using Xunit.Abstractions;
+
 
 namespace Veil.Chaos.Tests;
 

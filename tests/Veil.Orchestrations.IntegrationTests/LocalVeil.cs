@@ -63,7 +63,7 @@ public class LocalVeil : IAsyncLifetime
 
     public string Suffix => suffix;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var events = "ev-" + suffix;
         foreach (var (name, fixture, sevLimit) in HostSet())
@@ -139,7 +139,7 @@ public class LocalVeil : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (orchestrations is not null)
         {
@@ -156,5 +156,7 @@ public class LocalVeil : IAsyncLifetime
         {
             Directory.Delete(state, recursive: true);
         }
+
+        GC.SuppressFinalize(this);
     }
 }

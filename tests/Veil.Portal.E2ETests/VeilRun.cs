@@ -39,7 +39,7 @@ public sealed partial class VeilRun : IAsyncLifetime
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(
         RepoPaths.Root, Environment.GetEnvironmentVariable("VEIL_SCREENSHOTS") is { Length: > 0 } chosen ? chosen : Path.Combine("artifacts", "screenshots"))).FullName;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "veil"), "run", "--no-build"])
         {
@@ -130,7 +130,7 @@ public sealed partial class VeilRun : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

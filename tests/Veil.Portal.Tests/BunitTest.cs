@@ -17,7 +17,7 @@ namespace Veil.Portal.Tests;
 /// MudBlazor's way: loose JS interop, MudBlazor services without transitions, a signed-in tenant, and the API
 /// answered by a canned handler (the component under test is the subject, not the API).
 /// </summary>
-public abstract class BunitTest : BunitContext, IAsyncLifetime
+public abstract class BunitTest : BunitContext
 {
     protected BunitTest()
     {
@@ -57,11 +57,6 @@ public abstract class BunitTest : BunitContext, IAsyncLifetime
 
     /// <summary>Who is signed in; tests of admin pages switch it.</summary>
     protected BunitAuthorizationContext Authorization { get; }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    /// <summary>MudBlazor's services are only asynchronously disposable.</summary>
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     /// <summary>Answers API paths with fixed JSON; anything else is 404. Records the bearer token it saw.</summary>
     protected sealed class CannedApi : HttpMessageHandler

@@ -14,9 +14,9 @@ public sealed class ClientOperationTests : IAsyncLifetime
     private static readonly Dictionary<string, int> Attempts = [];
     private TestHub hub = null!;
 
-    public async Task InitializeAsync() => hub = await TestHub.StartAsync(Register);
+    public async ValueTask InitializeAsync() => hub = await TestHub.StartAsync(Register);
 
-    public async Task DisposeAsync() => await hub.DisposeAsync();
+    public async ValueTask DisposeAsync() => await hub.DisposeAsync();
 
     private static void Register(DurableTaskRegistry r) => r
         .AddActivityFunc<string, string>("Echo", (_, s) => Task.FromResult(s))

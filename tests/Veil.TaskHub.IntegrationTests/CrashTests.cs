@@ -5,7 +5,7 @@ using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Veil.TaskHub.Client;
-using Xunit.Abstractions;
+
 
 namespace Veil.TaskHub.IntegrationTests;
 

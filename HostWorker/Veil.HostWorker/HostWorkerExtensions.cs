@@ -6,6 +6,7 @@ using Veil.HostWorker.Commands;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Probing;
 using Veil.HostWorker.Reporting;
+using Veil.HostWorker.Storage;
 using Veil.HostWorker.Startup;
 using Veil.Storage;
 using Veil.Storage.Queues;
@@ -25,6 +26,8 @@ public static class HostWorkerExtensions
         services.AddSingleton<Hypervisor>();
         services.AddSingleton<HostFacts>();
         services.AddSingleton<HostReportWriter>();
+        services.AddSingleton<ImageCache>();
+        services.AddSingleton<GuestStorage>();
         services.AddSingleton<HostCommandHandler>();
         services.AddSingleton<AnsweredCommands>();
 

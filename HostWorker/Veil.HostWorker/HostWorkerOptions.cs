@@ -1,5 +1,6 @@
 using Veil.Hosting;
 using Veil.Shared.Contracts;
+using Veil.Shared.Guests;
 using Veil.Storage;
 using Veil.Storage.Queues;
 
@@ -28,11 +29,24 @@ public sealed class HostWorkerOptions : ICheckedOptions
     /// <summary>The default machine type for guests whose image names none; null means q35.</summary>
     public string? DefaultMachineType { get; set; }
 
-    /// <summary>Where instance files live, one folder per server id. Default <c>/var/lib/veil/instances</c>.</summary>
-    public string InstancesPath { get; set; } = "/var/lib/veil/instances";
+    /// <summary>libvirt's domain type for guests: <c>kvm</c> (default) or <c>qemu</c> (TCG: no hardware
+    /// virtualisation, so no encrypted guests; for test and laptop hosts). A simulated host uses <c>test</c>.</summary>
+    public string DomainType { get; set; } = "kvm";
 
-    /// <summary>The libvirt network guests join. Default <c>default</c>.</summary>
-    public string NetworkName { get; set; } = "default";
+    /// <summary>Where guests' disks and files live (libvirt pool <c>veil-instances</c>). Default
+    /// <c>/var/lib/veil/instances</c>; a simulated host's is under its state directory.</summary>
+    public string? InstancesPath { get; set; }
+
+    /// <summary>Where image files fetched to this host are kept, by SHA-256 (libvirt pool <c>veil-images</c>).
+    /// Default <c>/var/lib/veil/images</c>; a simulated host's is under its state directory.</summary>
+    public string? ImageCachePath { get; set; }
+
+    /// <summary>What guests' interfaces attach to: <c>network</c> (a libvirt network), <c>bridge</c> or <c>user</c>
+    /// (QEMU's user-mode networking). Default <c>network</c>.</summary>
+    public GuestNetworkType NetworkType { get; set; } = GuestNetworkType.Network;
+
+    /// <summary>The libvirt network or the bridge guests join (ignored for <c>user</c>). Default <c>default</c>.</summary>
+    public string NetworkSource { get; set; } = "default";
 
     /// <summary>How often the host is probed and its report republished (10 s - 1 h). Default 60 s.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(60);
@@ -48,7 +62,19 @@ public sealed class HostWorkerOptions : ICheckedOptions
 
     public bool Simulated => FixtureRoot is not null;
 
+    public string EffectiveInstancesPath => Path.GetFullPath(InstancesPath ?? (Simulated ? Path.Combine(EffectiveStateDirectory, "instances") : "/var/lib/veil/instances"));
+
+    public string EffectiveImageCachePath => Path.GetFullPath(ImageCachePath ?? (Simulated ? Path.Combine(EffectiveStateDirectory, "images") : "/var/lib/veil/images"));
+
+    /// <summary>libvirt's domain type for this host's guests.</summary>
+    public string EffectiveDomainType => Simulated ? "test" : DomainType;
+
+    public GuestNetwork Network => new(NetworkType, NetworkType == GuestNetworkType.User ? null : NetworkSource);
+
     public string EffectiveStateDirectory => Path.GetFullPath(StateDirectory ?? Path.Combine(".veil", "hosts", HostName));
+
+    private static bool IsLibvirtName(string? name) =>
+        name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     public IEnumerable<string> Problems()
     {
@@ -60,6 +86,24 @@ public sealed class HostWorkerOptions : ICheckedOptions
         if (FixtureRoot is { } root && !Directory.Exists(root))
         {
             yield return $"{Section}:{nameof(FixtureRoot)} '{root}' does not exist.";
+        }
+
+        if (DomainType is not ("kvm" or "qemu"))
+        {
+            yield return $"{Section}:{nameof(DomainType)} '{DomainType}' must be kvm or qemu.";
+        }
+
+        if (NetworkType != GuestNetworkType.User && !IsLibvirtName(NetworkSource))
+        {
+            yield return $"{Section}:{nameof(NetworkSource)} '{NetworkSource}' must name the {NetworkType.ToString().ToLowerInvariant()} guests join: letters, digits, '.', '_' or '-'.";
+        }
+
+        foreach (var (name, path) in new[] { (nameof(InstancesPath), InstancesPath), (nameof(ImageCachePath), ImageCachePath) })
+        {
+            if (path is not null && !Path.IsPathFullyQualified(path))
+            {
+                yield return $"{Section}:{name} '{path}' must be an absolute path.";
+            }
         }
 
         if (SevGuestLimit is < 0)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Libvirt;
 using Veil.HostWorker.Probing;
+using Veil.HostWorker.Storage;
 using Veil.Shared.Contracts;
 using Veil.Shared.Guests;
 using Veil.Shared.Hosts;
@@ -20,6 +21,7 @@ namespace Veil.HostWorker.Commands;
 public sealed class HostCommandHandler(
     Hypervisor hypervisor,
     HostFacts facts,
+    GuestStorage storage,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
     ILogger<HostCommandHandler> logger,
@@ -38,7 +40,7 @@ public sealed class HostCommandHandler(
         {
             var result = command.Kind switch
             {
-                HostCommandKind.Spawn => Spawn(command),
+                HostCommandKind.Spawn => await SpawnAsync(command, cancellationToken),
                 HostCommandKind.Destroy => Destroy(command),
                 HostCommandKind.Suspend or HostCommandKind.Resume => SuspendOrResume(command),
                 HostCommandKind.LiveMigrate => LiveMigrate(command),
@@ -53,7 +55,7 @@ public sealed class HostCommandHandler(
         }
     }
 
-    private HostEvent Spawn(HostCommand command)
+    private async Task<HostEvent> SpawnAsync(HostCommand command, CancellationToken cancellationToken)
     {
         var guest = command.Guest!;
         var check = MemoryEncryptionResolver.Check(guest.FlavorExtraSpecs, guest.ImageProperties, options.Value.DefaultMachineType);
@@ -71,6 +73,11 @@ public sealed class HostCommandHandler(
         try
         {
             var existing = hypervisor.Connection.FindByUuid(command.ServerId);
+            if (existing is null)
+            {
+                await storage.PrepareAsync(guest, cancellationToken);
+            }
+
             using var domain = existing ?? hypervisor.Connection.Define(GuestDomainXml.Build(guest, facts.GuestParameters()));
             hypervisor.Remember(domain);
             faults?.DomainDefined(command.ServerId);
@@ -85,32 +92,71 @@ public sealed class HostCommandHandler(
         }
         catch (InvalidGuestSpecException e)
         {
-            return Failed(command, null, HostFailureCode.InvalidGuest, e.Message);
+            return FailedAndRemoved(command, HostFailureCode.InvalidGuest, e.Message);
+        }
+        catch (ImageFetchException e)
+        {
+            return FailedAndRemoved(command, e.Code, e.Message);
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)
         {
-            return Failed(command, hypervisor.Connection.FindByUuid(command.ServerId), HostFailureCode.Libvirt, e.Message);
+            // A host whose libvirt cannot give an encrypted guest its firmware or launch security says so in words
+            // an operator can act on; anything else keeps libvirt's own.
+            return resolution.Model is { } encrypted && IsAboutMemoryEncryption(e)
+                ? FailedAndRemoved(command, HostFailureCode.HostCannotStartModel, $"This host cannot start {encrypted.Info().DisplayName} guests: {e.LibvirtMessage}")
+                : FailedAndRemoved(command, HostFailureCode.Libvirt, e.Message);
         }
+    }
+
+    private static bool IsAboutMemoryEncryption(LibvirtException e) =>
+        e.LibvirtMessage is { } text && (text.Contains("sev", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("launch security", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("firmware", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A spawn that failed leaves nothing behind: no definition, no disk, no folder; a retry starts afresh.</summary>
+    private HostEvent FailedAndRemoved(HostCommand command, HostFailureCode code, string message)
+    {
+        try
+        {
+            using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+            if (domain is not null)
+            {
+                if (domain.State is not DomainState.ShutOff)
+                {
+                    domain.Destroy();
+                }
+
+                domain.Undefine();
+            }
+
+            hypervisor.Forget(command.ServerId);
+            storage.Remove(command.ServerId);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            message += $" Cleaning up after it failed too: {e.Message}";
+        }
+
+        return Failed(command, null, code, message);
     }
 
     private HostEvent Destroy(HostCommand command)
     {
         using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-        if (domain is null)
-        {
-            hypervisor.Forget(command.ServerId);
-            return Event(command, HostCommandOutcome.Succeeded, null, null);
-        }
-
         try
         {
-            if (domain.State is not DomainState.ShutOff)
+            if (domain is not null)
             {
-                domain.Destroy();
+                if (domain.State is not DomainState.ShutOff)
+                {
+                    domain.Destroy();
+                }
+
+                domain.Undefine();
             }
 
-            domain.Undefine();
             hypervisor.Forget(command.ServerId);
+            storage.Remove(command.ServerId);
             return Event(command, HostCommandOutcome.Succeeded, null, null);
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)

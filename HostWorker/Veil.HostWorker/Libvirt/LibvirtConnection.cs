@@ -70,25 +70,32 @@ public sealed class LibvirtConnection : IDisposable
     /// <summary>The domain with that name, or null when there is none.</summary>
     public LibvirtDomain? FindByName(string name) => Find(() => Native.DomainLookupByName(handle, name), "virDomainLookupByName");
 
-    /// <summary>Every domain, running or only defined.</summary>
-    public unsafe IReadOnlyList<LibvirtDomain> ListAllDomains()
+    /// <summary>The storage pool of that name, or null when there is none.</summary>
+    public LibvirtStoragePool? FindStoragePool(string name)
     {
-        var count = Check(Native.ConnectListAllDomains(handle, out var array, 0), "virConnectListAllDomains");
+        ArgumentException.ThrowIfNullOrEmpty(name);
         try
         {
-            var domains = new List<LibvirtDomain>(count);
-            var pointers = (IntPtr*)array;
-            for (var i = 0; i < count; i++)
-            {
-                domains.Add(new LibvirtDomain(new DomainHandle(pointers[i])));
-            }
-
-            return domains;
+            return new LibvirtStoragePool(Check(Native.StoragePoolLookupByName(handle, name), "virStoragePoolLookupByName"));
         }
-        finally
+        catch (LibvirtStorageNotFoundException)
         {
-            NativeMemory.Free((void*)array);
+            return null;
         }
+    }
+
+    /// <summary>Defines a persistent storage pool (not yet built or started).</summary>
+    public LibvirtStoragePool DefineStoragePool(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        return new LibvirtStoragePool(Check(Native.StoragePoolDefineXml(handle, xml, 0), "virStoragePoolDefineXML"));
+    }
+
+    /// <summary>Every domain, running or only defined.</summary>
+    public IReadOnlyList<LibvirtDomain> ListAllDomains()
+    {
+        var count = Check(Native.ConnectListAllDomains(handle, out var array, 0), "virConnectListAllDomains");
+        return TakeArray(count, array, p => new LibvirtDomain(new DomainHandle(p)));
     }
 
     public void Dispose() => handle.Dispose();

@@ -18,6 +18,8 @@ internal static unsafe class LibvirtErrors
     internal const int OpenFailed = 30;
     internal const int XmlDetail = 35;
     internal const int NoDomain = 42;
+    internal const int NoStoragePool = 49;
+    internal const int NoStorageVolume = 50;
     internal const int OperationInvalid = 55;
     internal const int ConfigUnsupported = 67;
     internal const int XmlInvalidSchema = 91;
@@ -80,6 +82,26 @@ internal static unsafe class LibvirtErrors
         }
     }
 
+    /// <summary>Wraps each pointer of an array libvirt allocated for the caller (a list call's answer), then frees the array.</summary>
+    public static IReadOnlyList<T> TakeArray<T>(int count, IntPtr array, Func<IntPtr, T> wrap)
+    {
+        try
+        {
+            var items = new List<T>(count);
+            var pointers = (IntPtr*)array;
+            for (var i = 0; i < count; i++)
+            {
+                items.Add(wrap(pointers[i]));
+            }
+
+            return items;
+        }
+        finally
+        {
+            NativeMemory.Free((void*)array);
+        }
+    }
+
     /// <summary>The exception for the calling thread's last libvirt error.</summary>
     public static LibvirtException Last(string operation)
     {
@@ -96,6 +118,7 @@ internal static unsafe class LibvirtErrors
         return code switch
         {
             NoDomain => new LibvirtDomainNotFoundException(operation, code, domain, message),
+            NoStoragePool or NoStorageVolume => new LibvirtStorageNotFoundException(operation, code, domain, message),
             XmlError or XmlDetail or ConfigUnsupported or XmlInvalidSchema => new LibvirtInvalidXmlException(operation, code, domain, message),
             OperationInvalid => new LibvirtOperationInvalidException(operation, code, domain, message),
             NoConnect or InvalidConnection or OpenFailed => new LibvirtConnectionException(operation, code, domain, message),

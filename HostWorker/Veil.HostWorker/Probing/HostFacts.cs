@@ -40,14 +40,15 @@ public sealed class HostFacts(Hypervisor hypervisor, IOptions<HostWorkerOptions>
     /// <summary>The host's part of a guest's domain XML.</summary>
     public GuestHostParameters GuestParameters() => new()
     {
-        DomainType = hypervisor.IsSimulated ? "test" : "kvm",
-        CpuMode = hypervisor.IsSimulated ? null : "host-passthrough",
+        DomainType = settings.EffectiveDomainType,
+        // host-passthrough needs KVM; under TCG QEMU's default CPU model is used.
+        CpuMode = settings.EffectiveDomainType == "kvm" ? "host-passthrough" : null,
         LibvirtVersion = Inputs.LibvirtVersion ?? hypervisor.Connection.LibraryVersion,
         CBitPos = Capabilities.CBitPos,
         ReducedPhysBits = Capabilities.ReducedPhysBits,
         DefaultMachineType = settings.DefaultMachineType,
-        InstancesPath = settings.InstancesPath,
-        NetworkName = settings.NetworkName,
+        InstancesPath = settings.EffectiveInstancesPath,
+        Network = settings.Network,
     };
 
     private sealed record Snapshot(HostProbeInputs Inputs, HostCapabilities Capabilities, DateTimeOffset At);

@@ -109,7 +109,17 @@ internal static class CatalogEndpoints
             return ApiProblems.BadField("id", $"Image id '{body.Id}' must be 1-64 letters, digits, '.', '_' or '-'.");
         }
 
-        var image = new Image { Id = body.Id!, Name = string.IsNullOrWhiteSpace(body.Name) ? body.Id! : body.Name, Properties = body.Properties ?? [] };
+        if (body.Files?.Parts().Select(p => p.File.Problem(p.Part)).FirstOrDefault(p => p is not null) is { } fileProblem)
+        {
+            return ApiProblems.BadField("files", fileProblem);
+        }
+
+        if (body.Files is { Initrd: not null, Kernel: null })
+        {
+            return ApiProblems.BadField("files", "an initrd needs a kernel beside it.");
+        }
+
+        var image = new Image { Id = body.Id!, Name = string.IsNullOrWhiteSpace(body.Name) ? body.Id! : body.Name, Properties = body.Properties ?? [], Files = body.Files };
         return await catalog.AddImageAsync(image, ct) ? Results.Created($"/api/images/{image.Id}", image) : ApiProblems.Conflict($"Image '{image.Id}' already exists.");
     }
 

@@ -73,6 +73,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             ImageId = image.Id,
             FlavorExtraSpecs = flavor.ExtraSpecs,
             ImageProperties = image.Properties,
+            Image = image.Files,
             Metadata = request.Metadata ?? [],
         }).ToList();
 

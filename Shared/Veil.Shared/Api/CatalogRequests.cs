@@ -1,3 +1,5 @@
+using Veil.Shared.Guests;
+
 namespace Veil.Shared.Api;
 
 /// <summary>Body of <c>POST /api/flavors</c>: a flavor proposed for approval.</summary>
@@ -7,7 +9,7 @@ public sealed record ProposeFlavorRequest(string? Name, int VCpus, int MemoryMiB
 public sealed record FlavorDecisionRequest(string? Reason = null);
 
 /// <summary>Body of <c>POST /api/images</c>.</summary>
-public sealed record RegisterImageRequest(string? Id, string? Name = null, Dictionary<string, string>? Properties = null);
+public sealed record RegisterImageRequest(string? Id, string? Name = null, Dictionary<string, string>? Properties = null, GuestImage? Files = null);
 
 /// <summary>What a flavor (with an image) could get now: hosts that fit, their free slots, or why it cannot boot.</summary>
 public sealed record FlavorCapacity(string Flavor, string? Model, int Hosts, int? FreeSlots, string? Conflict);

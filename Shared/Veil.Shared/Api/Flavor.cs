@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Veil.Shared.Catalog;
 using Veil.Shared.Contracts;
+using Veil.Shared.Guests;
 using Veil.Shared.MemoryEncryption;
 
 namespace Veil.Shared.Api;
@@ -44,4 +45,8 @@ public sealed record Image
     public required string Name { get; init; }
 
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the image boots from (disk, kernel, initrd), with each file's size and SHA-256; null: nothing,
+    /// a guest gets a blank disk.</summary>
+    public GuestImage? Files { get; init; }
 }

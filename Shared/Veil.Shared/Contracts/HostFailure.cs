@@ -20,6 +20,15 @@ public enum HostFailureCode
 
     /// <summary>libvirt refused or failed; the message carries its words.</summary>
     Libvirt,
+
+    /// <summary>An image file could not be fetched to the host (missing, unreadable, storage refused).</summary>
+    ImageUnavailable,
+
+    /// <summary>An image file's size or SHA-256 is not what the image says: it was not used.</summary>
+    ImageMismatch,
+
+    /// <summary>The host defined the guest but cannot start its memory-encryption model (firmware, QEMU, kernel).</summary>
+    HostCannotStartModel,
 }
 
 /// <summary>Why a host command did not succeed.</summary>

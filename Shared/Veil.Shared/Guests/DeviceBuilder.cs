@@ -31,7 +31,7 @@ internal sealed class DeviceBuilder(bool encrypted)
         }
     }
 
-    public XElement Build(GuestSpec spec, IReadOnlyDictionary<string, string> image, GuestHostParameters host, string instanceDir)
+    public XElement Build(GuestSpec spec, IReadOnlyDictionary<string, string> image, GuestHostParameters host, InstanceFiles files)
     {
         // Encrypted guests boot from virtio-scsi: virtio-blk boot disks exhaust SEV's bounce buffers.
         var diskBus = Bus(image, RequestKeys.ImageDiskBus, encrypted ? "scsi" : "virtio");
@@ -46,27 +46,36 @@ internal sealed class DeviceBuilder(bool encrypted)
             new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
                 new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2"),
                     diskBus == "virtio" && encrypted ? new XAttribute("iommu", "on") : null),
-                new XElement("source", new XAttribute("file", $"{instanceDir}/disk")),
+                new XElement("source", new XAttribute("file", files.Disk)),
                 Target(diskBus)),
             spec.ConfigDrive
                 ? new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "cdrom"),
                     new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "raw")),
-                    new XElement("source", new XAttribute("file", $"{instanceDir}/disk.config")),
+                    new XElement("source", new XAttribute("file", files.ConfigDrive)),
                     Target(cdromBus),
                     new XElement("readonly"))
                 : null,
-            new XElement("interface", new XAttribute("type", "network"),
-                new XElement("source", new XAttribute("network", host.NetworkName)),
-                new XElement("model", new XAttribute("type", "virtio")),
-                Iommu()),
-            new XElement("serial", new XAttribute("type", "pty")),
-            new XElement("console", new XAttribute("type", "pty")),
+            Interface(host.Network),
+            // The serial console goes to a file the HostWorker reads (the console log, nova's os-getConsoleOutput).
+            new XElement("serial", new XAttribute("type", "file"), new XElement("source", new XAttribute("path", files.ConsoleLog))),
+            new XElement("console", new XAttribute("type", "file"), new XElement("source", new XAttribute("path", files.ConsoleLog))),
             new XElement("video", new XElement("model", new XAttribute("type", "virtio")), Iommu()),
             new XElement("rng", new XAttribute("model", "virtio"),
                 new XElement("backend", new XAttribute("model", "random"), "/dev/urandom"),
                 Iommu()),
             new XElement("memballoon", new XAttribute("model", "virtio"), Iommu()));
     }
+
+    private XElement Interface(GuestNetwork network) => new("interface",
+        new XAttribute("type", network.Type.ToString().ToLowerInvariant()),
+        network.Type switch
+        {
+            GuestNetworkType.Network => new XElement("source", new XAttribute("network", network.Source ?? "default")),
+            GuestNetworkType.Bridge => new XElement("source", new XAttribute("bridge", network.Source ?? "")),
+            _ => null,
+        },
+        new XElement("model", new XAttribute("type", "virtio")),
+        Iommu());
 
     private XElement? Iommu() => encrypted ? new XElement("driver", new XAttribute("iommu", "on")) : null;
 

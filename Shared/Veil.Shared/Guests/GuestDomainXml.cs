@@ -30,7 +30,7 @@ public static class GuestDomainXml
         var model = resolution.Model?.Info();
         var encrypted = model is not null;
         var image = spec.ImageProperties;
-        var instanceDir = $"{host.InstancesPath.TrimEnd('/')}/{spec.ServerId:D}";
+        var files = new InstanceFiles(host.InstancesPath, spec.ServerId);
         var devices = new DeviceBuilder(encrypted);
 
         var domain = new XElement("domain", new XAttribute("type", host.DomainType),
@@ -41,15 +41,15 @@ public static class GuestDomainXml
             new XElement("memory", new XAttribute("unit", "MiB"), spec.MemoryMiB.ToString(CultureInfo.InvariantCulture)),
             model is { LocksMemory: true } ? new XElement("memoryBacking", new XElement("locked")) : null,
             new XElement("vcpu", new XAttribute("placement", "static"), spec.VCpus.ToString(CultureInfo.InvariantCulture)),
-            Os(spec, host, resolution, instanceDir),
-            new XElement("features", new XElement("acpi"), new XElement("apic")),
+            Os(spec, host, resolution, files),
+            new XElement("features", new XElement("acpi"), new XElement("apic"), SecureBoot(spec.ImageProperties) ? new XElement("smm", new XAttribute("state", "on")) : null),
             host.CpuMode is null ? null : new XElement("cpu", new XAttribute("mode", host.CpuMode)),
             new XElement("clock", new XAttribute("offset", "utc")),
             new XElement("on_poweroff", "destroy"),
             new XElement("on_reboot", "restart"),
             new XElement("on_crash", "destroy"),
-            devices.Build(spec, image, host, instanceDir),
-            model is null ? null : LaunchSecurity(model, host, image));
+            devices.Build(spec, image, host, files),
+            model is null ? null : LaunchSecurity(model, host, spec.BootsKernelDirectly));
 
         return domain.ToString();
     }
@@ -85,29 +85,39 @@ public static class GuestDomainXml
                         .Select(kv => new XElement(ns + "item", new XAttribute("key", kv.Key), kv.Value)))));
     }
 
-    private static XElement Os(GuestSpec spec, GuestHostParameters host, MemoryEncryptionResolution resolution, string instanceDir)
+    private static XElement Os(GuestSpec spec, GuestHostParameters host, MemoryEncryptionResolution resolution, InstanceFiles files)
     {
         var image = spec.ImageProperties;
         var uefi = resolution.IsRequested || IsSet(image, RequestKeys.ImageFirmwareType, "uefi");
         var stateless = uefi && image.TryGetValue(RequestKeys.ImageFirmwareStateless, out var s)
             && NovaBoolean.TryParse(s, out var on) && on;
         var machine = resolution.MachineType ?? host.DefaultMachineType ?? MemoryEncryptionResolver.DefaultMachineType;
-        var directKernel = image.ContainsKey(RequestKeys.ImageKernelId);
+        var directKernel = spec.BootsKernelDirectly;
 
         return new XElement("os", uefi ? new XAttribute("firmware", "efi") : null,
             new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", machine), "hvm"),
+            uefi ? Firmware(SecureBoot(image)) : null,
             stateless ? new XElement("loader", new XAttribute("stateless", "yes")) : null,
-            directKernel ? new XElement("kernel", $"{instanceDir}/kernel") : null,
-            directKernel && image.ContainsKey(RequestKeys.ImageRamdiskId) ? new XElement("initrd", $"{instanceDir}/ramdisk") : null,
+            directKernel ? new XElement("kernel", files.Kernel) : null,
+            spec.HasInitrd ? new XElement("initrd", files.Initrd) : null,
             directKernel && image.TryGetValue(RequestKeys.ImageKernelCommandLine, out var cmdline) ? new XElement("cmdline", cmdline) : null,
             directKernel ? null : new XElement("boot", new XAttribute("dev", "hd")));
     }
 
-    private static XElement LaunchSecurity(MemoryEncryptionModelInfo model, GuestHostParameters host, IReadOnlyDictionary<string, string> image)
+    /// <summary>
+    /// Which firmware libvirt picks for a UEFI guest: with Secure Boot and Microsoft's keys enrolled only when the
+    /// image asks (nova's <c>os_secure_boot=required</c>), so an unsigned image is not stopped at "Access Denied".
+    /// </summary>
+    private static XElement Firmware(bool secureBoot) => new("firmware",
+        new XElement("feature", new XAttribute("enabled", secureBoot ? "yes" : "no"), new XAttribute("name", "secure-boot")),
+        new XElement("feature", new XAttribute("enabled", secureBoot ? "yes" : "no"), new XAttribute("name", "enrolled-keys")));
+
+    private static bool SecureBoot(IReadOnlyDictionary<string, string> image) => IsSet(image, RequestKeys.ImageSecureBoot, "required");
+
+    private static XElement LaunchSecurity(MemoryEncryptionModelInfo model, GuestHostParameters host, bool directKernel)
     {
         if (model.Model == MemoryEncryptionModel.AmdSevSnp)
         {
-            var directKernel = image.ContainsKey(RequestKeys.ImageKernelId);
             return new XElement("launchSecurity",
                 new XAttribute("type", model.LaunchSecurityType),
                 new XAttribute("authorKey", "no"),

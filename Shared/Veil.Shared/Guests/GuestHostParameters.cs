@@ -3,7 +3,8 @@ namespace Veil.Shared.Guests;
 /// <summary>What the host contributes to a guest's domain XML.</summary>
 public sealed record GuestHostParameters
 {
-    /// <summary>libvirt's domain type: <c>kvm</c> on a real host, <c>test</c> against libvirt's test driver.</summary>
+    /// <summary>libvirt's domain type: <c>kvm</c> on a real host, <c>qemu</c> (TCG, no hardware virtualisation) on a
+    /// test or laptop host, <c>test</c> against libvirt's test driver.</summary>
     public string DomainType { get; init; } = "kvm";
 
     /// <summary>The host's libvirt version; below 6.9.0 the SEV launch security must carry cbitpos and reducedPhysBits.</summary>
@@ -21,8 +22,8 @@ public sealed record GuestHostParameters
     /// <summary>Where instance files (disk, config drive, kernel, ramdisk) live, one folder per server id.</summary>
     public string InstancesPath { get; init; } = "/var/lib/veil/instances";
 
-    /// <summary>The libvirt network guests' interfaces join.</summary>
-    public string NetworkName { get; init; } = "default";
+    /// <summary>What guests' interfaces attach to.</summary>
+    public GuestNetwork Network { get; init; } = GuestNetwork.Default;
 
     /// <summary>The guest CPU mode; null leaves the element out (libvirt's test driver).</summary>
     public string? CpuMode { get; init; } = "host-passthrough";

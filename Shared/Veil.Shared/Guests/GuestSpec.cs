@@ -32,6 +32,15 @@ public sealed record GuestSpec
     /// <summary>Tenant metadata, kept in the domain's Veil metadata element.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The image's files (disk, kernel, initrd); null for an image registered without any.</summary>
+    public GuestImage? Image { get; init; }
+
+    /// <summary>Boots a kernel directly (nova's <c>kernel_id</c>): the image has a kernel file, or names one.</summary>
+    public bool BootsKernelDirectly => Image?.Kernel is not null || ImageProperties.ContainsKey(MemoryEncryption.RequestKeys.ImageKernelId);
+
+    /// <summary>Boots with an initrd beside its kernel (nova's <c>ramdisk_id</c>).</summary>
+    public bool HasInitrd => BootsKernelDirectly && (Image?.Initrd is not null || ImageProperties.ContainsKey(MemoryEncryption.RequestKeys.ImageRamdiskId));
+
     /// <summary>Attach a config drive (as a CD-ROM on a SCSI or SATA bus: q35 has no IDE).</summary>
     public bool ConfigDrive { get; init; }
 }

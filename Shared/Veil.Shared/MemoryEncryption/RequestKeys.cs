@@ -19,4 +19,5 @@ public static class RequestKeys
     public const string ImageKernelId = "kernel_id";
     public const string ImageRamdiskId = "ramdisk_id";
     public const string ImageKernelCommandLine = "os_command_line";
+    public const string ImageSecureBoot = "os_secure_boot";
 }

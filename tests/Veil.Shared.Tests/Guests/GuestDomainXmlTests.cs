@@ -60,7 +60,7 @@ public sealed class GuestDomainXmlTests
         Assert.Equal("yes", (string?)domain.Element("launchSecurity")!.Attribute("kernelHashes"));
         var os = domain.Element("os")!;
         Assert.EndsWith("/0b5e3f0c-3a1d-4c4e-9a57-8d3b2f7c6e01/kernel", (string?)os.Element("kernel"), StringComparison.Ordinal);
-        Assert.EndsWith("/ramdisk", (string?)os.Element("initrd"), StringComparison.Ordinal);
+        Assert.EndsWith("/initrd", (string?)os.Element("initrd"), StringComparison.Ordinal);
         Assert.Equal("console=ttyS0", (string?)os.Element("cmdline"));
         Assert.Null(os.Element("boot"));
     }
@@ -202,5 +202,48 @@ public sealed class GuestDomainXmlTests
         Assert.Contains("memory is 1 MiB", error.Message, StringComparison.Ordinal);
         Assert.Contains("disk is -5 GiB", error.Message, StringComparison.Ordinal);
         Assert.Contains("hw_disk_bus='floppy' is not a disk bus", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_UefiGuest_FirmwareWithoutSecureBootUnlessTheImageRequiresIt()
+    {
+        var plain = Build(Plain() with { ImageProperties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi" } });
+        var secure = Build(Plain() with { ImageProperties = new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["os_secure_boot"] = "required" } });
+
+        static string[] Features(XElement domain) => [.. domain.Element("os")!.Element("firmware")!.Elements("feature").Select(f => $"{f.Attribute("name")?.Value}={f.Attribute("enabled")?.Value}")];
+        Assert.Equal(["secure-boot=no", "enrolled-keys=no"], Features(plain));
+        Assert.Equal(["secure-boot=yes", "enrolled-keys=yes"], Features(secure));
+        Assert.NotNull(secure.Element("features")!.Element("smm"));
+        Assert.Null(plain.Element("features")!.Element("smm"));
+        Assert.Null(Build(Plain()).Element("os")!.Element("firmware"));
+    }
+
+    [Theory]
+    [InlineData(GuestNetworkType.Network, "default", "network", "default")]
+    [InlineData(GuestNetworkType.Bridge, "br0", "bridge", "br0")]
+    [InlineData(GuestNetworkType.User, null, null, null)]
+    public void Build_InterfaceFromTheHostsNetwork(GuestNetworkType type, string? source, string? attribute, string? value)
+    {
+        var domain = Build(Plain(), Host with { Network = new GuestNetwork(type, source) });
+
+        var nic = domain.Element("devices")!.Element("interface")!;
+        Assert.Equal(type.ToString().ToLowerInvariant(), (string?)nic.Attribute("type"));
+        Assert.Equal(value, attribute is null ? nic.Element("source")?.ToString() : (string?)nic.Element("source")!.Attribute(attribute));
+    }
+
+    [Fact]
+    public void Build_DiskConsoleAndKernel_AreTheInstanceFilesTheHostMakes()
+    {
+        var files = new InstanceFiles(Host.InstancesPath, DefaultServerId);
+        var kernel = new ImageFile("file:///images/vmlinuz", 10, new string('a', 64));
+        var domain = Build(Plain() with { Image = new GuestImage(Kernel: kernel, Initrd: kernel) });
+
+        var devices = domain.Element("devices")!;
+        Assert.Equal(files.Disk, (string?)devices.Element("disk")!.Element("source")!.Attribute("file"));
+        Assert.Equal("file", (string?)devices.Element("serial")!.Attribute("type"));
+        Assert.Equal(files.ConsoleLog, (string?)devices.Element("serial")!.Element("source")!.Attribute("path"));
+        Assert.Equal(files.Kernel, (string?)domain.Element("os")!.Element("kernel"));
+        Assert.Equal(files.Initrd, (string?)domain.Element("os")!.Element("initrd"));
+        Assert.Null(domain.Element("os")!.Element("boot"));
     }
 }

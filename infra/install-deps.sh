@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Veil needs on a Debian 12 (bookworm) machine: libvirt 11.x from bookworm-backports
-# (bookworm's own 9.0 rejects <launchSecurity type='sev-snp'>), Debian's Chromium for the browser tests,
-# and Azurite from the npm registry at the version pinned in infra/package-lock.json.
+# Installs what Veil needs on a Debian 12 (bookworm) machine: libvirt 11.x and QEMU 10 from bookworm-backports
+# (bookworm's own libvirt 9.0 rejects <launchSecurity type='sev-snp'>) with the daemon, so a real host can run
+# guests; Debian's Chromium for the browser tests; Azurite from the npm registry at the version pinned in
+# infra/package-lock.json; and Veil's demo image (infra/build-demo-image.sh), built from Debian packages.
 # Idempotent: a second run only checks. No registry host is named here: the backports suite reuses the
 # mirror that this machine's own apt sources already name.
 set -euo pipefail
@@ -15,6 +16,11 @@ command -v virt-xml-validate >/dev/null || need_apt=1
 command -v chromium >/dev/null || need_apt=1
 command -v curl >/dev/null || need_apt=1
 command -v xmllint >/dev/null || need_apt=1
+command -v libvirtd >/dev/null || need_apt=1
+command -v qemu-system-x86_64 >/dev/null || need_apt=1
+command -v qemu-img >/dev/null || need_apt=1
+command -v cpio >/dev/null || need_apt=1
+[ -d /usr/share/OVMF ] || need_apt=1
 
 if [ "$need_apt" = 1 ]; then
   mirror=""
@@ -34,8 +40,8 @@ if [ "$need_apt" = 1 ]; then
   fi
   sudo_ apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq -t bookworm-backports \
-    libvirt0 libvirt-clients >/dev/null
-  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils curl >/dev/null
+    libvirt0 libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils ovmf >/dev/null
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils curl cpio >/dev/null
 fi
 
 command -v dotnet >/dev/null || {
@@ -51,5 +57,7 @@ fi
 if [ ! -x "$here/node_modules/.bin/azurite" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+"$here/build-demo-image.sh"
 
 echo "install-deps: libvirt $(dpkg-query -W -f='${Version}' libvirt0), $(chromium --version 2>/dev/null | head -n1), azurite $("$here/node_modules/.bin/azurite" --version)"

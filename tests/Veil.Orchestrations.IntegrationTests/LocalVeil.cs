@@ -61,12 +61,20 @@ public class LocalVeil : IAsyncLifetime
     protected virtual IReadOnlyList<(string Name, string Fixture, int? SevGuestLimit)> HostSet() =>
         [(Genoa, "genoa-snp", null), (Rome, "rome-sev", null), (Intel, "intel-none", null)];
 
+    /// <summary>Hosts on a real libvirt: name and their own settings (URI, domain type, network, paths).</summary>
+    protected virtual IReadOnlyList<(string Name, IReadOnlyDictionary<string, string?> Settings)> RealHosts() => [];
+
     public string Suffix => suffix;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var events = "ev-" + suffix;
-        foreach (var (name, fixture, sevLimit) in HostSet())
+        var simulated = HostSet().Select(h => (h.Name, (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?>
+        {
+            ["HostWorker:FixtureRoot"] = RepoPaths.HostFixture(h.Fixture),
+            ["HostWorker:SevGuestLimit"] = h.SevGuestLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        foreach (var (name, own) in simulated.Concat(RealHosts()))
         {
             var state = Directory.CreateTempSubdirectory("veil-stack-").FullName;
             stateDirectories.Add(state);
@@ -75,14 +83,12 @@ public class LocalVeil : IAsyncLifetime
             {
                 ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
                 ["HostWorker:HostName"] = name,
-                ["HostWorker:FixtureRoot"] = RepoPaths.HostFixture(fixture),
                 ["HostWorker:StateDirectory"] = state,
                 ["HostWorker:EventsQueue"] = events,
                 ["HostWorker:HeartbeatInterval"] = "00:00:02",
                 ["HostWorker:Commands:MaxPollingInterval"] = "00:00:00.100",
                 ["HostWorker:Commands:MaxConcurrency"] = "16",
-                ["HostWorker:SevGuestLimit"] = sevLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+            }.Concat(own));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.AddHostWorker();
             var host = builder.Build();
@@ -139,7 +145,7 @@ public class LocalVeil : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (orchestrations is not null)
         {

@@ -42,6 +42,11 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         }
 
         var root = Directory.CreateTempSubdirectory("veil-libvirtd-").FullName;
+        // QEMU runs as libvirt-qemu and must reach the guests' files below this folder.
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         Directory.CreateDirectory(Path.Combine(root, "sock"));
         await File.WriteAllTextAsync(Path.Combine(root, "libvirtd.conf"), $"""
             unix_sock_dir = "{root}/sock"

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using Veil.HostWorker.Libvirt;
+using Veil.Shared.Api;
+using Veil.Shared.Contracts;
+using Veil.Shared.Guests;
+using Veil.Testing;
+
+namespace Veil.RealHost.IntegrationTests;
+
+/// <summary>A plain guest booted for real: API → BootServer → HostWorker on libvirtd → QEMU (TCG) → its console.</summary>
+public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
+{
+    [Fact]
+    public async Task PlainGuest_BootsToItsMarker_DeleteRemovesDomainDiskAndFolder()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-real");
+        var image = "demo-" + stack.Suffix;
+        var flavor = "tiny-" + stack.Suffix;
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/images", new RegisterImageRequest(image, "Veil demo", new() { ["os_command_line"] = "console=ttyS0" }, DemoImage.Files()), VeilJson.Options)).StatusCode);
+        await admin.PostAsJsonAsync("/api/flavors", new ProposeFlavorRequest(flavor, 1, 256, 1), VeilJson.Options);
+        await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new FlavorDecisionRequest(), VeilJson.Options);
+
+        var created = await tenant.PostAsJsonAsync("/api/servers", new CreateServerRequest("real-1", flavor, image), VeilJson.Options);
+        var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(VeilJson.Options))![0];
+        var active = await stack.SettledAsync("project-real", server.ServerId, TimeSpan.FromMinutes(3));
+        Assert.True(active.Status == ServerStatus.Active, $"the boot ended {active.Status}: {active.Fault}");
+        var files = new InstanceFiles(stack.InstancesPath, server.ServerId);
+        var console = await Eventually.Until(
+            () => Task.FromResult(File.Exists(files.ConsoleLog) ? File.ReadAllText(files.ConsoleLog) : ""),
+            log => log.Contains(DemoImage.Marker, StringComparison.Ordinal),
+            log => $"no marker on the console yet: '{log}'",
+            TimeSpan.FromMinutes(2));
+        using (var libvirt = LibvirtConnection.Open(stack.Daemon.Uri))
+        using (var domain = libvirt.FindByUuid(server.ServerId))
+        {
+            Assert.Equal(DomainState.Running, domain!.State);
+        }
+
+        Assert.True(console.Contains("disk vda 2097152 sectors", StringComparison.Ordinal), $"the guest does not see its 1 GiB disk: {console[^Math.Min(console.Length, 1500)..]}");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.DeleteAsync($"/api/servers/{server.ServerId}")).StatusCode);
+        var deleted = await stack.SettledAsync("project-real", server.ServerId, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(ServerStatus.Deleted, deleted.Status);
+        using var after = LibvirtConnection.Open(stack.Daemon.Uri);
+        Assert.Null(after.FindByUuid(server.ServerId));
+        using var pool = after.FindStoragePool(InstanceFiles.PoolName);
+        pool!.Refresh();
+        Assert.Null(pool.FindVolume(files.DiskVolume));
+        Assert.False(Directory.Exists(files.Directory));
+    }
+}

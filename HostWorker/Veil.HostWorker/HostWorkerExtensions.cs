@@ -26,6 +26,7 @@ public static class HostWorkerExtensions
         services.AddSingleton<Hypervisor>();
         services.AddSingleton<HostFacts>();
         services.AddSingleton<HostReportWriter>();
+        services.AddSingleton<ConsoleLogs>();
         services.AddSingleton<ImageCache>();
         services.AddSingleton<GuestStorage>();
         services.AddSingleton<HostCommandHandler>();

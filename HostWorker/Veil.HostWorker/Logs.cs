@@ -19,4 +19,7 @@ internal static partial class Logs
 
     [LoggerMessage(2005, LogLevel.Warning, "Host {HostName} cannot publish its report at start: storage does not answer; trying again in {Delay} ({Error})")]
     public static partial void WaitingForStorage(ILogger logger, string hostName, TimeSpan delay, string error);
+
+    [LoggerMessage(2006, LogLevel.Warning, "The console log of deleted server {ServerId} could not be removed from storage; it stays there")]
+    public static partial void ConsoleLogNotRemoved(ILogger logger, Exception exception, Guid serverId);
 }

@@ -27,17 +27,25 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         var active = await stack.SettledAsync("project-real", server.ServerId, TimeSpan.FromMinutes(3));
         Assert.True(active.Status == ServerStatus.Active, $"the boot ended {active.Status}: {active.Fault}");
         var files = new InstanceFiles(stack.InstancesPath, server.ServerId);
-        var console = await Eventually.Until(
-            () => Task.FromResult(File.Exists(files.ConsoleLog) ? File.ReadAllText(files.ConsoleLog) : ""),
-            log => log.Contains(DemoImage.Marker, StringComparison.Ordinal),
-            log => $"no marker on the console yet: '{log}'",
+        var log = await Eventually.Until(
+            () => tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log", VeilJson.Options)!,
+            log => log!.Output.Contains(DemoImage.Marker, StringComparison.Ordinal),
+            log => $"no marker on the console yet: '{log?.Output}'",
             TimeSpan.FromMinutes(2));
+        var console = log!.Output;
+        var lastTwo = await tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log?length=2", VeilJson.Options);
+        using var stranger = stack.Api("project-other");
         using (var libvirt = LibvirtConnection.Open(stack.Daemon.Uri))
         using (var domain = libvirt.FindByUuid(server.ServerId))
         {
             Assert.Equal(DomainState.Running, domain!.State);
         }
 
+        Assert.NotNull(log.UpdatedAt);
+        Assert.Equal(2, lastTwo!.Output.Split('\n').Length);
+        Assert.True(lastTwo.Truncated);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/servers/{server.ServerId}/console-log")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await tenant.GetAsync($"/api/servers/{server.ServerId}/console-log?length=0")).StatusCode);
         Assert.True(console.Contains("disk vda 2097152 sectors", StringComparison.Ordinal), $"the guest does not see its 1 GiB disk: {console[^Math.Min(console.Length, 1500)..]}");
 
         Assert.Equal(HttpStatusCode.Accepted, (await tenant.DeleteAsync($"/api/servers/{server.ServerId}")).StatusCode);
@@ -50,5 +58,6 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         pool!.Refresh();
         Assert.Null(pool.FindVolume(files.DiskVolume));
         Assert.False(Directory.Exists(files.Directory));
+        Assert.Equal("", (await tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log", VeilJson.Options))!.Output);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Libvirt;
 using Veil.HostWorker.Probing;
+using Veil.HostWorker.Reporting;
 using Veil.HostWorker.Storage;
 using Veil.Shared.Contracts;
 using Veil.Shared.Guests;
@@ -22,6 +23,7 @@ public sealed class HostCommandHandler(
     Hypervisor hypervisor,
     HostFacts facts,
     GuestStorage storage,
+    ConsoleLogs consoleLogs,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
     ILogger<HostCommandHandler> logger,
@@ -41,7 +43,7 @@ public sealed class HostCommandHandler(
             var result = command.Kind switch
             {
                 HostCommandKind.Spawn => await SpawnAsync(command, cancellationToken),
-                HostCommandKind.Destroy => Destroy(command),
+                HostCommandKind.Destroy => await DestroyAsync(command, cancellationToken),
                 HostCommandKind.Suspend or HostCommandKind.Resume => SuspendOrResume(command),
                 HostCommandKind.LiveMigrate => LiveMigrate(command),
                 _ => throw new UnreachableException($"command kind {command.Kind}"),
@@ -138,6 +140,25 @@ public sealed class HostCommandHandler(
         }
 
         return Failed(command, null, code, message);
+    }
+
+    private async Task<HostEvent> DestroyAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        var outcome = Destroy(command);
+        if (outcome.Outcome == HostCommandOutcome.Succeeded)
+        {
+            try
+            {
+                await consoleLogs.RemoveAsync(command.ServerId, cancellationToken);
+            }
+            catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
+            {
+                // The guest is gone; its last console output stays in storage until a later delete removes it.
+                Logs.ConsoleLogNotRemoved(logger, e, command.ServerId);
+            }
+        }
+
+        return outcome;
     }
 
     private HostEvent Destroy(HostCommand command)

@@ -13,13 +13,14 @@ namespace Veil.HostWorker.Reporting;
 /// <summary>
 /// Keeps the host's published state fresh: a heartbeat (with the list of domains, for reconciliation) every
 /// <see cref="HostWorkerOptions.HeartbeatInterval"/>, and a new probe and report every <see cref="HostWorkerOptions.ProbeInterval"/>.
-/// A failed round is logged and tried again next time; a host that cannot write its heartbeat goes stale, which
+/// Each heartbeat also publishes the guests' console logs that changed. A failed round is logged and tried again next time; a host that cannot write its heartbeat goes stale, which
 /// placement notices.
 /// </summary>
 internal sealed class HostReportPublisher(
     HostFacts facts,
     Hypervisor hypervisor,
     HostReportWriter writer,
+    ConsoleLogs consoleLogs,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
     ILogger<HostReportPublisher> logger) : BackgroundService
@@ -44,7 +45,9 @@ internal sealed class HostReportPublisher(
                     }
 
                     await writer.HeartbeatAsync(settings.HostName, now, stoppingToken);
-                    await writer.PublishDomainsAsync(new HostDomains(settings.HostName, now, hypervisor.ListDomains()), stoppingToken);
+                    var domains = hypervisor.ListDomains();
+                    await writer.PublishDomainsAsync(new HostDomains(settings.HostName, now, domains), stoppingToken);
+                    await consoleLogs.PublishChangedAsync(domains.Select(d => d.ServerId), stoppingToken);
                 }
                 catch (Exception e) when (e is LibvirtException or IOException || Veil.Storage.StorageErrors.IsStorageFailure(e))
                 {

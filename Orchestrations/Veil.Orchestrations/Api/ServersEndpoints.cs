@@ -20,6 +20,17 @@ internal static class ServersEndpoints
             await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(server) : ApiProblems.NotFound($"Server '{id}'"));
         api.MapGet("/servers/{id}/actions", async (string id, ClaimsPrincipal user, ServerStore servers, DurableTaskClient client, CancellationToken ct) =>
             await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, client, ct)) : ApiProblems.NotFound($"Server '{id}'"));
+        api.MapGet("/servers/{id}/console-log", async (string id, int? length, ClaimsPrincipal user, ServerStore servers, Veil.Storage.StorageAccount storage, CancellationToken ct) =>
+        {
+            if (length is < 1 or > MaxConsoleLines)
+            {
+                return ApiProblems.BadField("length", $"length is {length}; ask for 1-{MaxConsoleLines} lines, or leave it out for all there is.");
+            }
+
+            return await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server
+                ? Results.Ok(await ConsoleLogAsync(server.ServerId, length, storage, ct))
+                : ApiProblems.NotFound($"Server '{id}'");
+        });
         api.MapDelete("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
         {
             if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)
@@ -30,6 +41,35 @@ internal static class ServersEndpoints
             await service.DeleteAsync(server.ProjectId, server.ServerId, ct);
             return Results.Accepted($"/api/servers/{server.ServerId}");
         });
+    }
+
+    private const int MaxConsoleLines = 10_000;
+
+    /// <summary>The console log the server's host last published, its last <paramref name="length"/> lines if asked.</summary>
+    private static async Task<ConsoleLog> ConsoleLogAsync(Guid serverId, int? length, Veil.Storage.StorageAccount storage, CancellationToken ct)
+    {
+        var container = await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.ConsoleContainer);
+        try
+        {
+            var blob = await container.GetBlobClient(Veil.Shared.Contracts.HostQueues.ConsoleLogBlob(serverId)).DownloadContentAsync(ct);
+            var text = blob.Value.Content.ToString();
+            var truncated = blob.Value.Details.ContentLength >= Veil.Shared.Contracts.HostQueues.ConsoleLogMaxBytes;
+            if (length is { } lines)
+            {
+                var all = text.TrimEnd('\n').Split('\n');
+                if (all.Length > lines)
+                {
+                    text = string.Join('\n', all[^lines..]);
+                    truncated = true;
+                }
+            }
+
+            return new ConsoleLog(text, blob.Value.Details.LastModified, truncated);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return new ConsoleLog("", null, false);
+        }
     }
 
     /// <summary>

@@ -18,6 +18,15 @@ public static class HostQueues
     /// <summary>The queue a host takes its commands from.</summary>
     public static string Commands(string hostName) => "host-" + hostName;
 
+    /// <summary>The container of guests' console logs, one blob per server (<see cref="ConsoleLogBlob"/>).</summary>
+    public const string ConsoleContainer = "veil-console";
+
+    /// <summary>How much of a console log a host publishes: its last 256 KiB.</summary>
+    public const int ConsoleLogMaxBytes = 256 * 1024;
+
+    /// <summary>The blob in <see cref="ConsoleContainer"/> with the end of a server's serial console.</summary>
+    public static string ConsoleLogBlob(Guid serverId) => $"{serverId:D}.log";
+
     /// <summary>The blob in <see cref="HostsContainer"/> where a host publishes its <see cref="HostDomains"/>.</summary>
     public static string DomainsBlob(string hostName) => hostName + "/domains.json";
 }

@@ -37,6 +37,23 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
+    public void ServerDetail_ShowsTheConsoleLogTheHostPublished_OrSaysThereIsNone()
+    {
+        Api.Answers[$"/api/servers/{Id}"] = $$"""{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"tiny","status":"active"}""";
+        Api.Answers[$"/api/servers/{Id}/console-log"] = """{"output":"[    0.000000] Linux version 6.1\nVEIL-DEMO-GUEST: up","updatedAt":"2026-12-02T15:00:00Z","truncated":true}""";
+
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
+
+        page.WaitForAssertion(() => Assert.Contains("VEIL-DEMO-GUEST: up", page.Find("[data-testid=console-log]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("older output left out", page.Markup, StringComparison.Ordinal);
+        Assert.Contains($"/api/servers/{Id}/console-log Bearer", Api.Seen);
+
+        Api.Answers[$"/api/servers/{Id}/console-log"] = """{"output":"","truncated":false}""";
+        page.Find("[data-testid=console-refresh]").Click();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=console-empty]")));
+    }
+
+    [Fact]
     public void ServerDetail_ShowsPlacementFaultAndDomainXml()
     {
         Api.Answers[$"/api/servers/{Id}"] = $$"""

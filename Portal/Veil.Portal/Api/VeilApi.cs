@@ -68,6 +68,10 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public async Task<IReadOnlyList<ServerActionView>> GetServerActionsAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ServerActionView>>(user, $"/api/servers/{serverId}/actions", cancellationToken) ?? [];
 
+    /// <summary>The last <paramref name="lines"/> lines of a server's console, as its host last published them.</summary>
+    public Task<ConsoleLog?> GetConsoleLogAsync(ClaimsPrincipal user, Guid serverId, int lines, CancellationToken cancellationToken = default) =>
+        GetAsync<ConsoleLog>(user, $"/api/servers/{serverId}/console-log?length={lines}", cancellationToken);
+
     /// <summary>Every host with its report, heartbeat and ASID pools (admins).</summary>
     public async Task<IReadOnlyList<HostView>> ListHostsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<HostView>>(user, "/api/hosts", cancellationToken) ?? [];

@@ -6,4 +6,4 @@ namespace Veil.Shared.Api;
 /// <param name="Output">The text; empty when the guest has printed nothing yet (or its host has not published it).</param>
 /// <param name="UpdatedAt">When the host last published it; null when it never has.</param>
 /// <param name="Truncated">True when older output was left out (the host keeps the last 256 KiB, or fewer lines were asked for).</param>
-public sealed record ConsoleLog(string Output, DateTimeOffset? UpdatedAt, bool Truncated);
+public sealed record ConsoleLog(string Output, DateTimeOffset? UpdatedAt = null, bool Truncated = false);

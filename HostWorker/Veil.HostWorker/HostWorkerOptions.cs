@@ -17,7 +17,8 @@ public sealed class HostWorkerOptions : ICheckedOptions
     /// <summary>libvirt connection URI. Default <c>qemu:///system</c>; for a simulated host, a private <c>test:///</c> hypervisor.</summary>
     public string? LibvirtUri { get; set; }
 
-    /// <summary>A fixture folder laid out like a host's root (docs/rules.md, "Host fixtures"): makes this a simulated host.</summary>
+    /// <summary>A fixture folder laid out like a host's root (docs/rules.md, "Host fixtures"): the probe reads it instead
+    /// of this machine; without <see cref="LibvirtUri"/> it makes this a simulated host.</summary>
     public string? FixtureRoot { get; set; }
 
     /// <summary>Where a simulated host keeps its domains between runs (as libvirtd keeps /etc/libvirt/qemu). Default <c>.veil/hosts/&lt;name&gt;</c>.</summary>
@@ -60,7 +61,10 @@ public sealed class HostWorkerOptions : ICheckedOptions
     /// <summary>How the command queue is consumed.</summary>
     public QueueTriggerOptions Commands { get; set; } = new();
 
-    public bool Simulated => FixtureRoot is not null;
+    /// <summary>A simulated host: its facts from <see cref="FixtureRoot"/> and its hypervisor libvirt's test driver. With
+    /// a <see cref="LibvirtUri"/> as well, the facts are the fixture's but the hypervisor is real: a test of what a
+    /// real QEMU says to guests an SEV host would accept.</summary>
+    public bool Simulated => FixtureRoot is not null && LibvirtUri is null;
 
     public string EffectiveInstancesPath => Path.GetFullPath(InstancesPath ?? (Simulated ? Path.Combine(EffectiveStateDirectory, "instances") : "/var/lib/veil/instances"));
 

@@ -9,6 +9,7 @@ using Veil.Testing;
 namespace Veil.RealHost.IntegrationTests;
 
 /// <summary>A plain guest booted for real: API → BootServer → HostWorker on libvirtd → QEMU (TCG) → its console.</summary>
+[Collection(nameof(OneRealStackAtATime))]
 public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
 {
     [Fact]

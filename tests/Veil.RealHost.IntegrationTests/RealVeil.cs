@@ -3,11 +3,8 @@ using Veil.Testing;
 
 namespace Veil.RealHost.IntegrationTests;
 
-/// <summary>
-/// The Orchestrations service and one HostWorker on a real libvirtd (<see cref="PrivateLibvirtd"/>) running QEMU
-/// under TCG with user-mode networking: the stack a new user gets from <c>./veil run</c>'s real host.
-/// </summary>
-public sealed class RealVeil : LocalVeil
+/// <summary>The Orchestrations service and one HostWorker on a real libvirtd of its own (<see cref="PrivateLibvirtd"/>).</summary>
+public abstract class RealHostVeil : LocalVeil
 {
     private PrivateLibvirtd? daemon;
 
@@ -17,15 +14,16 @@ public sealed class RealVeil : LocalVeil
 
     public string InstancesPath => Path.Combine(Daemon.Root, "instances");
 
+    /// <summary>The real host's own settings beside its libvirt URI and paths.</summary>
+    protected abstract IReadOnlyDictionary<string, string?> HostSettings();
+
     protected override IReadOnlyList<(string Name, string Fixture, int? SevGuestLimit)> HostSet() => [];
 
     protected override IReadOnlyList<(string Name, IReadOnlyDictionary<string, string?> Settings)> RealHosts() =>
     [
-        (RealHost, new Dictionary<string, string?>
+        (RealHost, new Dictionary<string, string?>(HostSettings())
         {
             ["HostWorker:LibvirtUri"] = Daemon.Uri,
-            ["HostWorker:DomainType"] = "qemu",
-            ["HostWorker:NetworkType"] = "user",
             ["HostWorker:InstancesPath"] = InstancesPath,
             ["HostWorker:ImageCachePath"] = Path.Combine(Daemon.Root, "images"),
         }),
@@ -44,5 +42,34 @@ public sealed class RealVeil : LocalVeil
         {
             await daemon.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>
+/// A host as <c>./veil run</c>'s real host is: QEMU under TCG (no hardware virtualisation here) with user-mode
+/// networking, probed for real, so it offers plain guests only.
+/// </summary>
+public sealed class RealVeil : RealHostVeil
+{
+    protected override IReadOnlyDictionary<string, string?> HostSettings() => new Dictionary<string, string?>
+    {
+        ["HostWorker:DomainType"] = "qemu",
+        ["HostWorker:NetworkType"] = "user",
+    };
+}
+
+/// <summary>
+/// A host whose facts are an SNP host's (the genoa-snp fixture: it offers SEV, SEV-ES and SNP) but whose libvirt is
+/// this machine's real one: what a real QEMU without SEV says to the encrypted guests such a host accepts.
+/// </summary>
+public sealed class SevFactsOnRealQemu : RealHostVeil
+{
+    protected override IReadOnlyDictionary<string, string?> HostSettings() => new Dictionary<string, string?>
+    {
+        ["HostWorker:FixtureRoot"] = RepoPaths.HostFixture("genoa-snp"),
+        ["HostWorker:DomainType"] = "kvm",
+        ["HostWorker:NetworkType"] = "user",
+    };
 }

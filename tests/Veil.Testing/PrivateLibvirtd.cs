@@ -12,7 +12,8 @@ namespace Veil.Testing;
 /// </summary>
 public sealed class PrivateLibvirtd : IAsyncDisposable
 {
-    private static readonly string[] SystemDirectories = ["/run/libvirt", "/var/lib/libvirt", "/etc/libvirt", "/var/log/libvirt", "/var/cache/libvirt"];
+    // /etc/qemu too: firmware descriptors an operator installs go to /etc/qemu/firmware (InstallFirmwareDescriptor).
+    private static readonly string[] SystemDirectories = ["/run/libvirt", "/var/lib/libvirt", "/etc/libvirt", "/var/log/libvirt", "/var/cache/libvirt", "/etc/qemu"];
 
     private readonly Process supervisor;
 
@@ -34,6 +35,14 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
             ? $"{path} is not installed; run infra/install-deps.sh (./veil test does)."
             : null;
 
+    /// <summary>Installs a QEMU firmware descriptor in this daemon's <c>/etc/qemu/firmware</c>, as an operator would.</summary>
+    public void InstallFirmwareDescriptor(string fileName, string json)
+    {
+        var directory = Path.Combine(Root, "ns", "etc", "qemu", "firmware");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, fileName), json);
+    }
+
     public static async Task<PrivateLibvirtd> StartAsync(TimeSpan? timeout = null)
     {
         if (Missing() is { } missing)
@@ -54,7 +63,7 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
             auth_unix_ro = "none"
             """);
         var binds = string.Join('\n', SystemDirectories.Select(d =>
-            $"mkdir -p '{d}' '{root}/ns{d}'; [ '{d}' != /etc/libvirt ] || cp -a /etc/libvirt/. '{root}/ns{d}/'; mount --bind '{root}/ns{d}' '{d}'"));
+            $"mkdir -p '{d}' '{root}/ns{d}'; case '{d}' in /etc/*) [ -d '{d}' ] && cp -a '{d}'/. '{root}/ns{d}/';; esac; mount --bind '{root}/ns{d}' '{d}'"));
         var script = $$"""
             set -u
             {{binds}}

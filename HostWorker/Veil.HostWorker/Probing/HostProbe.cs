@@ -26,7 +26,7 @@ public sealed class HostProbe(LibvirtConnection libvirt, HostProbeOptions option
                 .ToDictionary(p => p, p => ReadText(KvmAmdParameter.RelativePath(p))),
             DomainCapabilitiesXml = options.DomainCapabilitiesFile is { } file
                 ? ReadFile(file)
-                : Try(() => libvirt.GetDomainCapabilities("x86_64", "q35", "kvm")),
+                : Try(() => libvirt.GetDomainCapabilities("x86_64", "q35", options.VirtType)),
             LibvirtVersion = versions.Libvirt,
             QemuVersion = versions.Qemu,
             KernelRelease = versions.Kernel,

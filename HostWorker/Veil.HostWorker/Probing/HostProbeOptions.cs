@@ -18,6 +18,9 @@ public sealed class HostProbeOptions
     /// <summary>The operator's SEV guest limit; when set it overrides the detected maxGuests (mismatch warned).</summary>
     public int? SevGuestLimit { get; set; }
 
+    /// <summary>The virtualisation type whose domain capabilities are read: <c>kvm</c>, or <c>qemu</c> on a TCG host.</summary>
+    public string VirtType { get; set; } = "kvm";
+
     /// <summary>Options for a fixture folder laid out as docs/rules.md's "Host fixtures" describes.</summary>
     public static HostProbeOptions ForFixture(string hostName, string fixtureRoot) => new()
     {

@@ -11,6 +11,9 @@ public static class FirmwareDescriptorReader
     /// <summary>The feature of SEV-capable OVMF builds.</summary>
     public const string SevFeature = "amd-sev";
 
+    /// <summary>The feature a descriptor names when its firmware boots SEV-ES guests.</summary>
+    public const string SevEsFeature = "amd-sev-es";
+
     public static FirmwareDescriptor? Read(string path, string? json, List<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(warnings);

@@ -111,6 +111,12 @@ public static class HostCapabilityRules
             snpFirmware.Count > 0 ? string.Join(", ", snpFirmware.Select(d => d.Path)) : $"{descriptors.Count} descriptor(s) read, none with amd-sev-snp",
             "install the SEV-SNP firmware descriptor from docs/operator-guide.md (OVMF.amdsev.fd, device 'memory', feature 'amd-sev-snp') under /usr/share/qemu/firmware/ or /etc/qemu/firmware/",
             AmdSevSnp);
+        var esFirmware = descriptors.Where(d => d.OffersForQ35(FirmwareDescriptorReader.SevEsFeature)).ToList();
+        Add("firmware.amd-sev-es", "a QEMU firmware descriptor with feature 'amd-sev-es' for UEFI on x86_64 q35",
+            Is(esFirmware.Count > 0),
+            esFirmware.Count > 0 ? string.Join(", ", esFirmware.Select(d => d.Path)) : $"{descriptors.Count} descriptor(s) read, none with amd-sev-es",
+            "install an SEV-ES firmware descriptor (docs/operator-guide.md: OVMF built for SEV-ES, feature 'amd-sev-es') under /etc/qemu/firmware/; without one libvirt finds no firmware for SEV-ES guests and refuses them at define",
+            AmdSevEs);
         var sevFirmware = descriptors.Where(d => d.OffersForQ35(FirmwareDescriptorReader.SevFeature)).ToList();
         Add("firmware.amd-sev", "a QEMU firmware descriptor with feature 'amd-sev' for UEFI on x86_64 q35",
             descriptors.Count == 0 ? ChecklistStatus.Unknown : Is(sevFirmware.Count > 0),

@@ -228,6 +228,33 @@ public sealed class HostCapabilityRulesTests
     }
 
     [Fact]
+    public void Evaluate_SevEsHostWithDebiansDescriptors_SevEsNotOfferedAndTheLineSaysWhy()
+    {
+        // Debian's OVMF descriptors list amd-sev but not amd-sev-es: libvirt would refuse every SEV-ES guest at define.
+        const string debian = """
+            {"interface-types": ["uefi"], "mapping": {"device": "flash", "mode": "split", "executable": {"filename": "/usr/share/OVMF/OVMF_CODE_4M.fd", "format": "raw"}, "nvram-template": {"filename": "/usr/share/OVMF/OVMF_VARS_4M.fd", "format": "raw"}},
+             "targets": [{"architecture": "x86_64", "machines": ["pc-i440fx-*", "pc-q35-*"]}], "features": ["acpi-s3", "amd-sev", "verbose-dynamic"], "tags": []}
+            """;
+        var inputs = HostFixture.Load("genoa-snp") with
+        {
+            DomainCapabilitiesXml = HostFixture.DomainCapabilities("milan-sev-es-libvirt9.xml"),
+            CpuInfo = HostFixture.Load("rome-sev").CpuInfo,
+            KvmAmdParameters = new Dictionary<string, string?> { ["sev"] = "Y", ["sev_es"] = "Y" },
+            LibvirtVersion = new Version(9, 0, 0),
+            QemuVersion = new Version(8, 2, 2),
+            FirmwareDescriptors = [KeyValuePair.Create("/usr/share/qemu/firmware/60-edk2-x86_64.json", debian)],
+        };
+
+        var caps = HostCapabilityRules.Evaluate(inputs);
+
+        Assert.Equal([AmdSev], caps.SupportedModels);
+        var line = Line(caps, "firmware.amd-sev-es");
+        Assert.Equal(ChecklistStatus.NotMet, line.Status);
+        Assert.Equal("1 descriptor(s) read, none with amd-sev-es", line.Observed);
+        Assert.Contains("amd-sev-es", line.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evaluate_BrokenFirmwareDescriptor_WarnsAndCarriesOn()
     {
         var inputs = HostFixture.Load("genoa-snp");

@@ -3,18 +3,14 @@ using System.Diagnostics;
 namespace Veil.Testing;
 
 /// <summary>
-/// A real libvirtd (with its virtlogd) of the test's own, for guests on QEMU. It runs in a mount namespace of its own
-/// in which libvirt's system directories (<c>/run/libvirt</c>, <c>/var/lib/libvirt</c>, <c>/etc/libvirt</c>,
-/// <c>/var/log/libvirt</c>, <c>/var/cache/libvirt</c>) are private folders, so two test processes (or a test and
-/// <c>./veil run</c>) each have a daemon without seeing each other's domains, pools or locks. Its socket is in a
-/// temporary folder: connect with <see cref="Uri"/>. A supervisor stops the daemons and every QEMU they started
-/// when disposed, and also when the test process is gone however it ended.
+/// A real libvirtd (with its virtlogd) of the test's own, for guests on QEMU, started by infra/private-libvirtd.sh
+/// in a mount namespace of its own (libvirt's system directories are private folders there, so test processes
+/// running side by side each have a daemon). Its socket is in a temporary folder: connect with <see cref="Uri"/>.
+/// The script stops the daemons and every QEMU they started when disposed, and when the test process is gone
+/// however it ended.
 /// </summary>
 public sealed class PrivateLibvirtd : IAsyncDisposable
 {
-    // /etc/qemu too: firmware descriptors an operator installs go to /etc/qemu/firmware (InstallFirmwareDescriptor).
-    private static readonly string[] SystemDirectories = ["/run/libvirt", "/var/lib/libvirt", "/etc/libvirt", "/var/log/libvirt", "/var/cache/libvirt", "/etc/qemu"];
-
     private readonly Process supervisor;
 
     private PrivateLibvirtd(string root, Process supervisor)
@@ -51,42 +47,15 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         }
 
         var root = Directory.CreateTempSubdirectory("veil-libvirtd-").FullName;
-        // QEMU runs as libvirt-qemu and must reach the guests' files below this folder.
-        if (OperatingSystem.IsLinux())
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "infra", "private-libvirtd.sh"))
         {
-            File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-        Directory.CreateDirectory(Path.Combine(root, "sock"));
-        await File.WriteAllTextAsync(Path.Combine(root, "libvirtd.conf"), $"""
-            unix_sock_dir = "{root}/sock"
-            auth_unix_rw = "none"
-            auth_unix_ro = "none"
-            """);
-        var binds = string.Join('\n', SystemDirectories.Select(d =>
-            $"mkdir -p '{d}' '{root}/ns{d}'; case '{d}' in /etc/*) [ -d '{d}' ] && cp -a '{d}'/. '{root}/ns{d}/';; esac; mount --bind '{root}/ns{d}' '{d}'"));
-        var script = $$"""
-            set -u
-            {{binds}}
-            virtlogd & logd=$!
-            libvirtd -f '{{root}}/libvirtd.conf' --pid-file '{{root}}/libvirtd.pid' & daemon=$!
-            stop() {
-              for pid in '{{root}}'/ns/run/libvirt/qemu/*.pid; do [ -f "$pid" ] && kill -9 "$(cat "$pid")" 2>/dev/null; done
-              kill $daemon 2>/dev/null; wait $daemon 2>/dev/null
-              kill $logd 2>/dev/null; wait $logd 2>/dev/null
-              exit 0
-            }
-            trap stop TERM INT EXIT
-            while kill -0 {{Environment.ProcessId}} 2>/dev/null && kill -0 $daemon 2>/dev/null; do sleep 1; done
-            """;
-        var start = new ProcessStartInfo("unshare")
-        {
-            ArgumentList = { "--mount", "--propagation", "private", "bash", "-c", script },
+            ArgumentList = { root, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("unshare did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("infra/private-libvirtd.sh did not start.");
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };

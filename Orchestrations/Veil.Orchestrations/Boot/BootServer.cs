@@ -25,7 +25,10 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         var guest = input.Guest;
         var settings = input.Limits;
         context.SetCustomStatus(new BootStatus(ServerStep.Scheduling));
+        // Replay-safe: each line is written once, when the orchestration first reaches it.
+        var logger = context.CreateReplaySafeLogger<BootServer>();
         var placement = await context.CallStepAsync<PlacementOutcome>(nameof(SelectHosts), input);
+        Logs.BootPlaced(logger, guest.ServerId, placement.Candidates.Count);
         if (placement.Candidates.Count == 0)
         {
             return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation));
@@ -42,11 +45,13 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 if (claim is null)
                 {
                     failures.Add($"{candidate.HostName}: its last free slot on {provider} was claimed by another boot");
+                    Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
                     continue;
                 }
             }
 
             context.SetCustomStatus(new BootStatus(ServerStep.Spawning, candidate.HostName, claim?.Slot));
+            Logs.BootSpawning(logger, guest.ServerId, candidate.HostName, claim?.Slot);
             var command = new HostCommand(context.NewGuid(), HostCommandKind.Spawn, guest.ServerId, guest, context.InstanceId);
             var spawn = await context.CallStepAsync<SpawnStarted>(nameof(SpawnServer), new SpawnRequest(input.ProjectId, candidate.HostName, claim, command));
             if (!spawn.Sent)
@@ -65,6 +70,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             failures.Add(answer is null
                 ? $"{candidate.HostName}: no answer within {settings.HostResultTimeout.TotalSeconds:F0} s"
                 : $"{candidate.HostName}: {answer.Failure}");
+            Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
             if (answer is null)
             {
                 // It may still spawn later: make sure it does not keep a guest nobody owns.
@@ -113,6 +119,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         }
 
         var deletedBy = await context.CallStepAsync<string?>(nameof(RecordOutcome), outcome);
+        Logs.BootEnded(context.CreateReplaySafeLogger<BootServer>(), outcome.ServerId, outcome.Status, outcome.Fault is { } fault ? ": " + fault : "");
         Notify(context, deletedBy, outcome.ServerId);
         return deletedBy is null ? outcome.Status : ServerStatus.Deleting;
     }

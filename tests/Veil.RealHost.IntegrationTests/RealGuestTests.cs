@@ -19,7 +19,7 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         using var tenant = stack.Api("project-real");
         var image = "demo-" + stack.Suffix;
         var flavor = "tiny-" + stack.Suffix;
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/images", new RegisterImageRequest(image, "Veil demo", new() { ["os_command_line"] = "console=ttyS0" }, DemoImage.Files()), VeilJson.Options)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/images", new RegisterImageRequest(image, "Veil demo", new() { ["os_command_line"] = "console=ttyS0", ["img_hv_type"] = "qemu" }, DemoImage.Files()), VeilJson.Options)).StatusCode);
         await admin.PostAsJsonAsync("/api/flavors", new ProposeFlavorRequest(flavor, 1, 256, 1), VeilJson.Options);
         await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new FlavorDecisionRequest(), VeilJson.Options);
 

@@ -66,5 +66,6 @@ internal sealed class HostStartup(
         hypervisor.IsSimulated,
         facts.StartedAt,
         facts.ProbedAt,
-        refusal);
+        refusal,
+        settings.EffectiveDomainType);
 }

@@ -76,7 +76,8 @@ internal static class CatalogEndpoints
             return Results.Ok(new FlavorCapacity(flavor.Name, null, 0, null, check.Message));
         }
 
-        var decision = Veil.Shared.Placement.HostPlacement.Select(request, await registry.ListAsync(ct), time.GetUtcNow(), options.Value.HeartbeatWindow, int.MaxValue);
+        var decision = Veil.Shared.Placement.HostPlacement.Select(request, await registry.ListAsync(ct), time.GetUtcNow(), options.Value.HeartbeatWindow, int.MaxValue,
+            properties.GetValueOrDefault(RequestKeys.ImageHypervisorType));
         return Results.Ok(new FlavorCapacity(
             flavor.Name,
             request.Model is { } model ? MemoryEncryptionModels.ToName(model) : null,

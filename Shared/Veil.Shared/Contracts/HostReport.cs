@@ -12,6 +12,8 @@ namespace Veil.Shared.Contracts;
 /// <param name="StartedAt">When this worker process started.</param>
 /// <param name="ProbedAt">When the facts were read.</param>
 /// <param name="Refusal">The start-up refusal's message, for the operator.</param>
+/// <param name="HypervisorType">libvirt's domain type for its guests: <c>kvm</c>, <c>qemu</c> (TCG) or <c>test</c>;
+/// what an image's <c>img_hv_type</c> is matched against.</param>
 public sealed record HostReport(
     string HostName,
     HostStatus Status,
@@ -21,7 +23,8 @@ public sealed record HostReport(
     bool Simulated,
     DateTimeOffset StartedAt,
     DateTimeOffset ProbedAt,
-    string? Refusal = null);
+    string? Refusal = null,
+    string? HypervisorType = null);
 
 /// <summary>Versions as probed; null where they could not be read.</summary>
 public sealed record HostVersions(string? Libvirt, string? Qemu, string? Kernel);

@@ -20,4 +20,5 @@ public static class RequestKeys
     public const string ImageRamdiskId = "ramdisk_id";
     public const string ImageKernelCommandLine = "os_command_line";
     public const string ImageSecureBoot = "os_secure_boot";
+    public const string ImageHypervisorType = "img_hv_type";
 }

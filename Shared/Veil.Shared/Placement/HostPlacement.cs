@@ -8,12 +8,15 @@ namespace Veil.Shared.Placement;
 /// <summary>
 /// Chooses hosts for a resolved request, as nova's scheduler with placement would: a host qualifies when it is
 /// ready, its heartbeat is fresh, its provider tree has every required trait, and the model's provider has a free
-/// <c>MEM_ENCRYPTION_CONTEXT</c>. Qualifying hosts are weighed to spread load (largest free share first) and the
+/// <c>MEM_ENCRYPTION_CONTEXT</c>; an image's <c>img_hv_type</c> keeps only hosts of that hypervisor type (nova's
+/// ImagePropertiesFilter). Qualifying hosts are weighed to spread load (largest free share first) and the
 /// rest kept as alternates; every host left out gets its reason.
 /// </summary>
 public static class HostPlacement
 {
-    public static PlacementDecision Select(MemoryEncryptionResolution request, IEnumerable<PlacementHost> hosts, DateTimeOffset now, TimeSpan heartbeatWindow, int maxCandidates = 3)
+    /// <summary>The hosts that can take <paramref name="request"/>, best first (at most <paramref name="maxCandidates"/>),
+    /// and why every other host was left out; <paramref name="hypervisorType"/> is the image's <c>img_hv_type</c>.</summary>
+    public static PlacementDecision Select(MemoryEncryptionResolution request, IEnumerable<PlacementHost> hosts, DateTimeOffset now, TimeSpan heartbeatWindow, int maxCandidates = 3, string? hypervisorType = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(hosts);
@@ -21,7 +24,9 @@ public static class HostPlacement
         var rejections = new List<PlacementRejection>();
         foreach (var host in hosts.OrderBy(h => h.Report.HostName, StringComparer.Ordinal))
         {
-            var (candidate, reason) = Judge(request, host, now, heartbeatWindow);
+            var (candidate, reason) = hypervisorType is { Length: > 0 } wanted && !string.Equals(host.Report.HypervisorType, wanted.Trim(), StringComparison.OrdinalIgnoreCase)
+                ? (null, $"hypervisor type {host.Report.HypervisorType ?? "unknown"}, but the image asks for {RequestKeys.ImageHypervisorType}={wanted}")
+                : Judge(request, host, now, heartbeatWindow);
             if (candidate is not null)
             {
                 candidates.Add(candidate);

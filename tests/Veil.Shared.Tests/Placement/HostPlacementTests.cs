@@ -15,7 +15,7 @@ public sealed class HostPlacementTests
     {
         var inputs = HostFixture.Load(fixture) with { HostName = name ?? fixture };
         var capabilities = HostCapabilityRules.Evaluate(inputs);
-        var report = new HostReport(inputs.HostName, refusal is null ? HostStatus.Ready : HostStatus.Refused, capabilities, new HostVersions("11.0.0", "9.2.1", "6.14"), "test:///x", true, Now, Now, refusal);
+        var report = new HostReport(inputs.HostName, refusal is null ? HostStatus.Ready : HostStatus.Refused, capabilities, new HostVersions("11.0.0", "9.2.1", "6.14"), "test:///x", true, Now, Now, refusal, "test");
         return new PlacementHost(report, Now - (age ?? TimeSpan.FromSeconds(5)), claimed ?? []);
     }
 
@@ -25,6 +25,19 @@ public sealed class HostPlacementTests
             new Dictionary<string, string> { ["hw:mem_encryption"] = "true", ["hw:mem_encryption_model"] = model },
             new Dictionary<string, string> { ["hw_firmware_type"] = "uefi", ["hw_firmware_stateless"] = "true" },
             null);
+
+    [Fact]
+    public void ImageNamesAHypervisorType_OnlyHostsOfThatTypeQualify_OthersSayWhy()
+    {
+        var real = Host("intel-none", "qemu-local");
+        real = real with { Report = real.Report with { HypervisorType = "qemu", Simulated = false } };
+
+        var decision = HostPlacement.Select(Request(null), [Host("intel-none"), real, Host("rome-sev")], Now, Window, hypervisorType: "qemu");
+
+        Assert.Equal(["qemu-local"], decision.Candidates.Select(c => c.HostName));
+        Assert.Contains("intel-none: hypervisor type test, but the image asks for img_hv_type=qemu", decision.Explain(), StringComparison.Ordinal);
+        Assert.Equal(3, HostPlacement.Select(Request(null), [Host("intel-none"), real, Host("rome-sev")], Now, Window).Candidates.Count);
+    }
 
     [Fact]
     public void Snp_OnlyTheSnpHostQualifies_OthersExplained()

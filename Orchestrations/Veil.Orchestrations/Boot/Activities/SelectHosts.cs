@@ -32,7 +32,8 @@ public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOpt
         }
 
         var hosts = await registry.ListAsync();
-        var decision = HostPlacement.Select(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, options.Value.MaxAttempts);
+        var decision = HostPlacement.Select(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, options.Value.MaxAttempts,
+            input.Guest.ImageProperties.GetValueOrDefault(RequestKeys.ImageHypervisorType));
         return new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model);
     }
 }

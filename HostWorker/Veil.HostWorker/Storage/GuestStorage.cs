@@ -94,6 +94,9 @@ public sealed class GuestStorage(Hypervisor hypervisor, ImageCache images, IOpti
         new XElement("volume",
             new XElement("name", files.DiskVolume),
             new XElement("capacity", new XAttribute("unit", "GiB"), diskGiB.ToString(CultureInfo.InvariantCulture)),
+            // Thin: an overlay holds only what the guest writes (a pool that counts allocation, as libvirt's test
+            // driver does, would otherwise fill up after a few guests).
+            new XElement("allocation", "0"),
             new XElement("target", new XElement("format", new XAttribute("type", "qcow2"))),
             backingPath is null
                 ? null

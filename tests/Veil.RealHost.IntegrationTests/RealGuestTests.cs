@@ -49,6 +49,14 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         Assert.Equal(HttpStatusCode.BadRequest, (await tenant.GetAsync($"/api/servers/{server.ServerId}/console-log?length=0")).StatusCode);
         Assert.True(console.Contains("disk vda 2097152 sectors", StringComparison.Ordinal), $"the guest does not see its 1 GiB disk: {console[^Math.Min(console.Length, 1500)..]}");
 
+        // The probe read this machine as it is: QEMU under TCG, no SEV, every line of the checklist truthful.
+        var host = (await admin.GetFromJsonAsync<List<HostView>>("/api/hosts", VeilJson.Options))!.Single(h => h.Name == stack.RealHost);
+        Assert.False(host.Report.Simulated);
+        Assert.Equal("qemu", host.Report.HypervisorType);
+        Assert.Empty(host.Report.Capabilities.SupportedModels);
+        Assert.Contains(host.Report.Capabilities.Checklist, c => c.Status != Veil.Shared.Hosts.ChecklistStatus.Met);
+        Assert.StartsWith("11.", host.Report.Versions.Libvirt, StringComparison.Ordinal);
+
         Assert.Equal(HttpStatusCode.Accepted, (await tenant.DeleteAsync($"/api/servers/{server.ServerId}")).StatusCode);
         var deleted = await stack.SettledAsync("project-real", server.ServerId, TimeSpan.FromMinutes(2));
 

@@ -115,24 +115,30 @@ public sealed class HostCommandHandler(
             || text.Contains("launch security", StringComparison.OrdinalIgnoreCase)
             || text.Contains("firmware", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Stops and undefines the guest's domain if there is one, and removes its disk and folder.</summary>
+    private void RemoveGuest(Guid serverId, LibvirtDomain? domain)
+    {
+        if (domain is not null)
+        {
+            if (domain.State is not DomainState.ShutOff)
+            {
+                domain.Destroy();
+            }
+
+            domain.Undefine();
+        }
+
+        hypervisor.Forget(serverId);
+        storage.Remove(serverId);
+    }
+
     /// <summary>A spawn that failed leaves nothing behind: no definition, no disk, no folder; a retry starts afresh.</summary>
     private HostEvent FailedAndRemoved(HostCommand command, HostFailureCode code, string message)
     {
         try
         {
             using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-            if (domain is not null)
-            {
-                if (domain.State is not DomainState.ShutOff)
-                {
-                    domain.Destroy();
-                }
-
-                domain.Undefine();
-            }
-
-            hypervisor.Forget(command.ServerId);
-            storage.Remove(command.ServerId);
+            RemoveGuest(command.ServerId, domain);
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)
         {
@@ -166,18 +172,7 @@ public sealed class HostCommandHandler(
         using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
         try
         {
-            if (domain is not null)
-            {
-                if (domain.State is not DomainState.ShutOff)
-                {
-                    domain.Destroy();
-                }
-
-                domain.Undefine();
-            }
-
-            hypervisor.Forget(command.ServerId);
-            storage.Remove(command.ServerId);
+            RemoveGuest(command.ServerId, domain);
             return Event(command, HostCommandOutcome.Succeeded, null, null);
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)

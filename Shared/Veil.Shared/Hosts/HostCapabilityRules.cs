@@ -105,16 +105,21 @@ public static class HostCapabilityRules
         AddVersion(Add, "kernel", "the kernel", kernel, MinKernelSev, AmdSev);
         AddVersion(Add, "kernel", "the kernel", kernel, MinKernelSevSnp, AmdSevSnp);
 
-        var snpFirmware = descriptors.Where(d => d.OffersForQ35(FirmwareDescriptorReader.SevSnpFeature)).ToList();
-        Add("firmware.amd-sev-snp", "a QEMU firmware descriptor with feature 'amd-sev-snp' for UEFI on x86_64 q35",
-            Is(snpFirmware.Count > 0),
-            snpFirmware.Count > 0 ? string.Join(", ", snpFirmware.Select(d => d.Path)) : $"{descriptors.Count} descriptor(s) read, none with amd-sev-snp",
+        // A model whose firmware libvirt cannot find is refused at define: each is gated by a descriptor with its feature.
+        List<FirmwareDescriptor> FirmwareLine(string feature, string remedy, MemoryEncryptionModel gated)
+        {
+            var offering = descriptors.Where(d => d.OffersForQ35(feature)).ToList();
+            Add($"firmware.{feature}", $"a QEMU firmware descriptor with feature '{feature}' for UEFI on x86_64 q35",
+                Is(offering.Count > 0),
+                offering.Count > 0 ? string.Join(", ", offering.Select(d => d.Path)) : $"{descriptors.Count} descriptor(s) read, none with {feature}",
+                remedy, [gated]);
+            return offering;
+        }
+
+        var snpFirmware = FirmwareLine(FirmwareDescriptorReader.SevSnpFeature,
             "install the SEV-SNP firmware descriptor from docs/operator-guide.md (OVMF.amdsev.fd, device 'memory', feature 'amd-sev-snp') under /usr/share/qemu/firmware/ or /etc/qemu/firmware/",
             AmdSevSnp);
-        var esFirmware = descriptors.Where(d => d.OffersForQ35(FirmwareDescriptorReader.SevEsFeature)).ToList();
-        Add("firmware.amd-sev-es", "a QEMU firmware descriptor with feature 'amd-sev-es' for UEFI on x86_64 q35",
-            Is(esFirmware.Count > 0),
-            esFirmware.Count > 0 ? string.Join(", ", esFirmware.Select(d => d.Path)) : $"{descriptors.Count} descriptor(s) read, none with amd-sev-es",
+        FirmwareLine(FirmwareDescriptorReader.SevEsFeature,
             "install an SEV-ES firmware descriptor (docs/operator-guide.md: OVMF built for SEV-ES, feature 'amd-sev-es') under /etc/qemu/firmware/; without one libvirt finds no firmware for SEV-ES guests and refuses them at define",
             AmdSevEs);
         var sevFirmware = descriptors.Where(d => d.OffersForQ35(FirmwareDescriptorReader.SevFeature)).ToList();

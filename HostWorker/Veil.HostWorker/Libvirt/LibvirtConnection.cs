@@ -84,6 +84,22 @@ public sealed class LibvirtConnection : IDisposable
         }
     }
 
+    /// <summary>Whether the libvirt network of that name exists and is active; the exception says why it cannot be
+    /// told (no network driver, for one).</summary>
+    public (bool Exists, bool Active) FindNetwork(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        try
+        {
+            using var network = Check(Native.NetworkLookupByName(handle, name), "virNetworkLookupByName");
+            return (true, Check(Native.NetworkIsActive(network), "virNetworkIsActive") == 1);
+        }
+        catch (LibvirtNetworkNotFoundException)
+        {
+            return (false, false);
+        }
+    }
+
     /// <summary>Defines a persistent storage pool (not yet built or started).</summary>
     public LibvirtStoragePool DefineStoragePool(string xml)
     {

@@ -18,6 +18,7 @@ internal static unsafe class LibvirtErrors
     internal const int OpenFailed = 30;
     internal const int XmlDetail = 35;
     internal const int NoDomain = 42;
+    internal const int NoNetwork = 43;
     internal const int NoStoragePool = 49;
     internal const int NoStorageVolume = 50;
     internal const int OperationInvalid = 55;
@@ -118,6 +119,7 @@ internal static unsafe class LibvirtErrors
         return code switch
         {
             NoDomain => new LibvirtDomainNotFoundException(operation, code, domain, message),
+            NoNetwork => new LibvirtNetworkNotFoundException(operation, code, domain, message),
             NoStoragePool or NoStorageVolume => new LibvirtStorageNotFoundException(operation, code, domain, message),
             XmlError or XmlDetail or ConfigUnsupported or XmlInvalidSchema => new LibvirtInvalidXmlException(operation, code, domain, message),
             OperationInvalid => new LibvirtOperationInvalidException(operation, code, domain, message),

@@ -39,6 +39,10 @@ public class LibvirtException : Exception
 public sealed class LibvirtDomainNotFoundException(string operation, int code, int errorDomain, string? libvirtMessage)
     : LibvirtException(operation, code, errorDomain, libvirtMessage);
 
+/// <summary>No libvirt network with that name exists (VIR_ERR_NO_NETWORK).</summary>
+public sealed class LibvirtNetworkNotFoundException(string operation, int code, int errorDomain, string? libvirtMessage)
+    : LibvirtException(operation, code, errorDomain, libvirtMessage);
+
 /// <summary>No storage pool or volume with that name exists (VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_STORAGE_VOL).</summary>
 public sealed class LibvirtStorageNotFoundException(string operation, int code, int errorDomain, string? libvirtMessage)
     : LibvirtException(operation, code, errorDomain, libvirtMessage);

@@ -31,6 +31,7 @@ public sealed class HostFacts(Hypervisor hypervisor, IOptions<HostWorkerOptions>
             ? HostProbeOptions.ForFixture(settings.HostName, root)
             : new HostProbeOptions { HostName = settings.HostName };
         probeOptions.SevGuestLimit = settings.SevGuestLimit;
+        probeOptions.Network = hypervisor.IsSimulated ? null : settings.Network;
         probeOptions.VirtType = settings.EffectiveDomainType == "qemu" ? "qemu" : "kvm";
         var inputs = new HostProbe(hypervisor.Connection, probeOptions).Read();
         var capabilities = HostCapabilityRules.Evaluate(inputs);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Veil.HostWorker.Libvirt;
+using Veil.Shared.Guests;
 using Veil.Shared.Hosts;
 
 namespace Veil.HostWorker.Probing;
@@ -32,7 +33,41 @@ public sealed class HostProbe(LibvirtConnection libvirt, HostProbeOptions option
             KernelRelease = versions.Kernel,
             FirmwareDescriptors = ReadFirmwareDescriptors(),
             ConfiguredSevGuestLimit = options.SevGuestLimit,
+            Network = ReadNetwork(),
         };
+    }
+
+    private NetworkObservation? ReadNetwork()
+    {
+        switch (options.Network)
+        {
+            case null:
+                return null;
+            case { Type: GuestNetworkType.User }:
+                return new("QEMU user-mode networking", true, "user-mode networking (outbound only) needs no driver or bridge", "");
+            case { Type: GuestNetworkType.Bridge, Source: var bridge }:
+                var requirement = $"host bridge '{bridge}'";
+                return Directory.Exists(Path.Combine(options.Root, "sys", "class", "net", bridge ?? "", "bridge"))
+                    ? new(requirement, true, $"/sys/class/net/{bridge}/bridge exists", "")
+                    : new(requirement, false, $"this host has no bridge '{bridge}'", $"create it (ip link add {bridge} type bridge) or set HostWorker:NetworkSource to a bridge that exists");
+            case { Source: var name }:
+                var wanted = $"libvirt network '{name}', active";
+                try
+                {
+                    var (exists, active) = libvirt.FindNetwork(name ?? "default");
+                    return (exists, active) switch
+                    {
+                        (true, true) => new(wanted, true, $"network '{name}' is active", ""),
+                        (true, false) => new(wanted, false, $"network '{name}' is defined but not active", $"virsh net-start {name} && virsh net-autostart {name}"),
+                        _ => new(wanted, false, $"libvirt has no network '{name}'", $"define it (virsh net-define), or set HostWorker:NetworkType to bridge or user"),
+                    };
+                }
+                catch (LibvirtException e)
+                {
+                    return new(wanted, false, e.LibvirtMessage ?? e.Message,
+                        "install libvirt-daemon-driver-network (libvirt cannot reach a network driver), or set HostWorker:NetworkType to bridge or user");
+                }
+        }
     }
 
     private (string? Architecture, string? Kernel, Version? Qemu, Version? Libvirt) ReadVersions()

@@ -18,6 +18,9 @@ public sealed class HostProbeOptions
     /// <summary>The operator's SEV guest limit; when set it overrides the detected maxGuests (mismatch warned).</summary>
     public int? SevGuestLimit { get; set; }
 
+    /// <summary>The network guests are configured to join, to check it is there (null: not checked).</summary>
+    public Veil.Shared.Guests.GuestNetwork? Network { get; set; }
+
     /// <summary>The virtualisation type whose domain capabilities are read: <c>kvm</c>, or <c>qemu</c> on a TCG host.</summary>
     public string VirtType { get; set; } = "kvm";
 

@@ -140,6 +140,13 @@ public static class HostCapabilityRules
 
         AddConfiguredLimit(Add, warnings, configured, caps.MaxGuests);
 
+        // Every guest needs it, encrypted or not: the line informs (a spawn without it fails with libvirt's words).
+        if (inputs.Network is { } network)
+        {
+            Add("network", network.Requirement, network.Met switch { true => ChecklistStatus.Met, false => ChecklistStatus.NotMet, null => ChecklistStatus.Unknown },
+                network.Observed, network.Remedy, None);
+        }
+
         var supported = AllModels.Where(m => checklist.All(c => c.Status == ChecklistStatus.Met || !c.Gates.Contains(m))).ToList();
         if (configured > 0 && !supported.Contains(AmdSev))
         {

@@ -35,4 +35,8 @@ public sealed record HostProbeInputs
     /// <c>maxGuests</c>, and a mismatch is warned about.
     /// </summary>
     public int? ConfiguredSevGuestLimit { get; init; }
+
+    /// <summary>What the probe found of the network guests are configured to join (null: not checked, as on a
+    /// simulated host).</summary>
+    public NetworkObservation? Network { get; init; }
 }

@@ -24,7 +24,8 @@ public sealed class AdminHostsTests : BunitTest
             new("qemu.snp", "QEMU 9.1 or newer", ChecklistStatus.NotMet, "QEMU 8.2", "Install QEMU 9.1", [MemoryEncryptionModel.AmdSevSnp]),
         ];
         var report = new HostReport("genoa", HostStatus.Ready, new HostCapabilities("genoa", [MemoryEncryptionModel.AmdSevSnp], [root, snp], checklist, [], true, 51, 1),
-            new HostVersions("11.3.0", "9.2.1", "6.14"), "test:///genoa.xml", true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+            new HostVersions("11.3.0", "9.2.1", "6.14"), "test:///genoa.xml", true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
+            ImageCache: [new CachedImageFile(new string('a', 64), 8 << 20), new CachedImageFile(new string('b', 64), 2 << 20)]);
         HostView[] hosts = [new("genoa", report, DateTimeOffset.UtcNow.AddMinutes(-5), true, [new PoolUsage("genoa_amd_sev_snp", "amd-sev-snp", 99, 95, [.. Enumerable.Range(1, 95)])])];
         Api.Answers["/api/hosts"] = JsonSerializer.Serialize(hosts, VeilJson.Options);
 
@@ -35,6 +36,7 @@ public sealed class AdminHostsTests : BunitTest
         Assert.Equal("true", page.Find("[data-testid=chip-genoa-SEV]").GetAttribute("data-on"));
         Assert.Equal("false", page.Find("[data-testid=chip-genoa-SEV-ES]").GetAttribute("data-on"));
         Assert.Contains("No heartbeat since", page.Find("[data-testid=stale-genoa]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Image cache: 2 file(s), 10.0 MiB", page.Find("[data-testid=image-cache-genoa]").TextContent.Trim());
         Assert.Contains("Operator checklist (1 of 2 met)", page.Markup, StringComparison.Ordinal);
         Assert.NotNull(page.Find("[data-testid=headroom-genoa_amd_sev_snp]"));
     }

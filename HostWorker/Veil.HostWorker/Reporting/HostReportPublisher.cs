@@ -6,6 +6,7 @@ using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Libvirt;
 using Veil.HostWorker.Probing;
 using Veil.HostWorker.Startup;
+using Veil.HostWorker.Storage;
 using Veil.Shared.Contracts;
 
 namespace Veil.HostWorker.Reporting;
@@ -21,6 +22,7 @@ internal sealed class HostReportPublisher(
     Hypervisor hypervisor,
     HostReportWriter writer,
     ConsoleLogs consoleLogs,
+    ImageCache images,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
     ILogger<HostReportPublisher> logger) : BackgroundService
@@ -40,7 +42,7 @@ internal sealed class HostReportPublisher(
                     if (now >= nextProbe)
                     {
                         facts.Probe();
-                        await writer.PublishAsync(HostStartup.Report(facts, hypervisor, settings, refusal: null), stoppingToken);
+                        await writer.PublishAsync(HostStartup.Report(facts, hypervisor, images, settings, refusal: null), stoppingToken);
                         nextProbe = now + settings.ProbeInterval;
                     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Probing;
 using Veil.HostWorker.Reporting;
+using Veil.HostWorker.Storage;
 using Veil.Shared.Contracts;
 using Veil.Shared.Hosts;
 using Veil.Shared.MemoryEncryption;
@@ -19,6 +20,7 @@ namespace Veil.HostWorker.Startup;
 internal sealed class HostStartup(
     HostFacts facts,
     Hypervisor hypervisor,
+    ImageCache images,
     HostReportWriter writer,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
@@ -34,7 +36,7 @@ internal sealed class HostStartup(
         await StorageOutage.WaitOutAsync(
             async ct =>
             {
-                await writer.PublishAsync(Report(facts, hypervisor, settings, refusal), ct);
+                await writer.PublishAsync(Report(facts, hypervisor, images, settings, refusal), ct);
                 await writer.PublishDomainsAsync(new HostDomains(settings.HostName, time.GetUtcNow(), domains), ct);
             },
             (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, delay, e.Message),
@@ -57,7 +59,7 @@ internal sealed class HostStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal static HostReport Report(HostFacts facts, Hypervisor hypervisor, HostWorkerOptions settings, string? refusal) => new(
+    internal static HostReport Report(HostFacts facts, Hypervisor hypervisor, ImageCache images, HostWorkerOptions settings, string? refusal) => new(
         settings.HostName,
         refusal is null ? HostStatus.Ready : HostStatus.Refused,
         facts.Capabilities,
@@ -67,5 +69,6 @@ internal sealed class HostStartup(
         facts.StartedAt,
         facts.ProbedAt,
         refusal,
-        settings.EffectiveDomainType);
+        settings.EffectiveDomainType,
+        images.List());
 }

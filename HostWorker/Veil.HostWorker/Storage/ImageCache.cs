@@ -53,10 +53,10 @@ public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOption
         }
     }
 
-    /// <summary>Every cached file: its SHA-256 and size.</summary>
-    public IReadOnlyList<(string Sha256, long SizeBytes)> List() => !Directory.Exists(Root) ? [] :
+    /// <summary>Every cached file: its SHA-256 and size (files being fetched are not listed).</summary>
+    public IReadOnlyList<CachedImageFile> List() => !Directory.Exists(Root) ? [] :
         [.. new DirectoryInfo(Root).EnumerateFiles().Where(f => !f.Name.Contains(".part-", StringComparison.Ordinal))
-            .Select(f => (Path.GetFileNameWithoutExtension(f.Name), f.Length)).OrderBy(f => f.Item1, StringComparer.Ordinal)];
+            .Select(f => new CachedImageFile(Path.GetFileNameWithoutExtension(f.Name), f.Length)).OrderBy(f => f.Sha256, StringComparer.Ordinal)];
 
     private async Task CopyVerifiedAsync(string part, ImageFile file, string target, CancellationToken cancellationToken)
     {

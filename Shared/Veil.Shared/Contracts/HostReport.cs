@@ -14,6 +14,7 @@ namespace Veil.Shared.Contracts;
 /// <param name="Refusal">The start-up refusal's message, for the operator.</param>
 /// <param name="HypervisorType">libvirt's domain type for its guests: <c>kvm</c>, <c>qemu</c> (TCG) or <c>test</c>;
 /// what an image's <c>img_hv_type</c> is matched against.</param>
+/// <param name="ImageCache">The image files the host has fetched and verified, by SHA-256.</param>
 public sealed record HostReport(
     string HostName,
     HostStatus Status,
@@ -24,7 +25,11 @@ public sealed record HostReport(
     DateTimeOffset StartedAt,
     DateTimeOffset ProbedAt,
     string? Refusal = null,
-    string? HypervisorType = null);
+    string? HypervisorType = null,
+    IReadOnlyList<CachedImageFile>? ImageCache = null);
+
+/// <summary>An image file a host holds in its cache, verified: its SHA-256 and length.</summary>
+public sealed record CachedImageFile(string Sha256, long SizeBytes);
 
 /// <summary>Versions as probed; null where they could not be read.</summary>
 public sealed record HostVersions(string? Libvirt, string? Qemu, string? Kernel);

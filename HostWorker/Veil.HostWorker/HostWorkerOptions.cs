@@ -49,6 +49,9 @@ public sealed class HostWorkerOptions : ICheckedOptions
     /// <summary>The libvirt network or the bridge guests join (ignored for <c>user</c>). Default <c>default</c>.</summary>
     public string NetworkSource { get; set; } = "default";
 
+    /// <summary>How long a stop waits for the guest to shut down by itself before pulling the plug (0 s - 10 min). Default 30 s.</summary>
+    public TimeSpan GracefulShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the host is probed and its report republished (10 s - 1 h). Default 60 s.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -122,7 +125,8 @@ public sealed class HostWorkerOptions : ICheckedOptions
 
         var ranges = SettingRules.Of(
             SettingRules.Between($"{Section}:{nameof(ProbeInterval)}", ProbeInterval, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)),
-            SettingRules.Between($"{Section}:{nameof(HeartbeatInterval)}", HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)));
+            SettingRules.Between($"{Section}:{nameof(HeartbeatInterval)}", HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+            SettingRules.Between($"{Section}:{nameof(GracefulShutdownTimeout)}", GracefulShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10)));
         foreach (var problem in ranges.Concat(Commands.Problems($"{Section}:{nameof(Commands)}")))
         {
             yield return problem;

@@ -26,6 +26,7 @@ public static class OrchestrationsExtensions
         services.AddTaskHubWorker(builder.Configuration, r => r
             .AddOrchestrator<BootServer>()
             .AddOrchestrator<DeleteServer>()
+            .AddOrchestrator<PowerServer>()
             .AddActivity<SelectHosts>()
             .AddActivity<ClaimAsid>()
             .AddActivity<ReleaseAsid>()
@@ -33,7 +34,8 @@ public static class OrchestrationsExtensions
             .AddActivity<SendHostCommand>()
             .AddActivity<RecordOutcome>()
             .AddActivity<ReadDeleteSubject>()
-            .AddActivity<FinishDelete>());
+            .AddActivity<FinishDelete>()
+            .AddActivity<RecordPowerOutcome>());
         services.AddSingleton<HostCommands>();
         services.AddSingleton<AsidLedger>();
         services.AddSingleton<HostRegistry>();

@@ -90,6 +90,33 @@ public sealed class HostCommandQueueTests
     }
 
     [Fact]
+    public async Task StopStartReboot_ChangeTheDomainsState_RebootOfAStoppedGuestRefused()
+    {
+        await using var worker = new SimulatedHostWorker("genoa-snp");
+        await worker.StartAsync();
+        var guest = GuestSpecBuilder.NewSnp("powered");
+        await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
+        Assert.Equal(HostCommandOutcome.Succeeded, (await worker.NextEventAsync()).Outcome);
+
+        async Task<HostEvent> Do(HostCommandKind kind)
+        {
+            await worker.SendAsync(SimulatedHostWorker.Command(kind, guest.ServerId));
+            return await worker.NextEventAsync();
+        }
+
+        var stopped = await Do(HostCommandKind.Stop);
+        var rebootWhileStopped = await Do(HostCommandKind.Reboot);
+        var started = await Do(HostCommandKind.Start);
+        var rebooted = await Do(HostCommandKind.Reboot);
+
+        Assert.Equal(("succeeded", "shut-off"), (VeilJson.Word(stopped.Outcome), stopped.DomainState));
+        Assert.Equal(HostFailureCode.NotSupported, rebootWhileStopped.Failure?.Code);
+        Assert.Contains("start it instead", rebootWhileStopped.Failure!.Message, StringComparison.Ordinal);
+        Assert.Equal(("succeeded", "running"), (VeilJson.Word(started.Outcome), started.DomainState));
+        Assert.Equal(("succeeded", "running"), (VeilJson.Word(rebooted.Outcome), rebooted.DomainState));
+    }
+
+    [Fact]
     public async Task Destroy_MissingDomain_Succeeds()
     {
         await using var worker = new SimulatedHostWorker("intel-none");

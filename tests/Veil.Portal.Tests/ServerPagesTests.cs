@@ -54,6 +54,21 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
+    public void ServerDetail_ActiveServer_StopSendsNovasActionAndOnlyFittingButtonsAreEnabled()
+    {
+        Api.Answers[$"/api/servers/{Id}"] = $$"""{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"tiny","status":"active","hostName":"qemu-local"}""";
+        Api.Answers[$"/api/servers/{Id}/action"] = "{}";
+
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
+
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=stop]").HasAttribute("disabled")));
+        Assert.True(page.Find("[data-testid=start]").HasAttribute("disabled"));
+        page.Find("[data-testid=stop]").Click();
+        page.WaitForAssertion(() => Assert.True(Api.Bodies.ContainsKey($"/api/servers/{Id}/action")));
+        Assert.Equal("""{"os-stop":null}""", Api.Bodies[$"/api/servers/{Id}/action"]);
+    }
+
+    [Fact]
     public void ServerDetail_ShowsPlacementFaultAndDomainXml()
     {
         Api.Answers[$"/api/servers/{Id}"] = $$"""

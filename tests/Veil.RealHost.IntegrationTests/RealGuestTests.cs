@@ -49,6 +49,21 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         Assert.Equal(HttpStatusCode.BadRequest, (await tenant.GetAsync($"/api/servers/{server.ServerId}/console-log?length=0")).StatusCode);
         Assert.True(console.Contains("disk vda 2097152 sectors", StringComparison.Ordinal), $"the guest does not see its 1 GiB disk: {console[^Math.Min(console.Length, 1500)..]}");
 
+        // Power actions change the guest for real: stopped (the domain shut off), started again, and reset.
+        Assert.Equal(HttpStatusCode.Conflict, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"os-start": null}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"os-pause": null}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"os-stop": null}"""))).StatusCode);
+        Assert.Equal(ServerStatus.Shutoff, (await PowerSettledAsync(server.ServerId)).Status);
+        Assert.Equal(DomainState.ShutOff, DomainStateOf(server.ServerId));
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"os-start": null}"""))).StatusCode);
+        Assert.Equal(ServerStatus.Active, (await PowerSettledAsync(server.ServerId)).Status);
+        Assert.Equal(DomainState.Running, DomainStateOf(server.ServerId));
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"reboot": {"type": "HARD"}}"""))).StatusCode);
+        Assert.Equal(ServerStatus.Active, (await PowerSettledAsync(server.ServerId)).Status);
+        Assert.Equal(DomainState.Running, DomainStateOf(server.ServerId));
+        var actionNames = (await tenant.GetFromJsonAsync<List<ServerActionView>>($"/api/servers/{server.ServerId}/actions", VeilJson.Options))!.Select(a => a.Name);
+        Assert.Equal(["BootServer", "PowerServer", "PowerServer", "PowerServer"], actionNames);
+
         // The probe read this machine as it is: QEMU under TCG, no SEV, every line of the checklist truthful.
         var host = (await admin.GetFromJsonAsync<List<HostView>>("/api/hosts", VeilJson.Options))!.Single(h => h.Name == stack.RealHost);
         Assert.False(host.Report.Simulated);
@@ -69,4 +84,20 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         Assert.False(Directory.Exists(files.Directory));
         Assert.Equal("", (await tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log", VeilJson.Options))!.Output);
     }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    private DomainState DomainStateOf(Guid serverId)
+    {
+        using var libvirt = LibvirtConnection.Open(stack.Daemon.Uri);
+        using var domain = libvirt.FindByUuid(serverId);
+        return domain!.State;
+    }
+
+    /// <summary>The server once its power action has ended.</summary>
+    private Task<ServerRecord> PowerSettledAsync(Guid serverId) => Eventually.Until(
+        async () => (await stack.Store.GetAsync("project-real", serverId))!,
+        s => !s.IsChangingPower,
+        s => $"still {s.Step}",
+        TimeSpan.FromMinutes(2));
 }

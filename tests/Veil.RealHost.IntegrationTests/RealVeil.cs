@@ -57,6 +57,8 @@ public sealed class RealVeil : RealHostVeil
     {
         ["HostWorker:DomainType"] = "qemu",
         ["HostWorker:NetworkType"] = "user",
+        // The demo guest has no ACPI daemon: a stop pulls the plug after this.
+        ["HostWorker:GracefulShutdownTimeout"] = "00:00:02",
     };
 }
 

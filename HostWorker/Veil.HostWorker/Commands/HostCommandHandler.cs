@@ -45,6 +45,9 @@ public sealed class HostCommandHandler(
                 HostCommandKind.Spawn => await SpawnAsync(command, cancellationToken),
                 HostCommandKind.Destroy => await DestroyAsync(command, cancellationToken),
                 HostCommandKind.Suspend or HostCommandKind.Resume => SuspendOrResume(command),
+                HostCommandKind.Stop => await StopAsync(command, cancellationToken),
+                HostCommandKind.Start => Power(command, domain => domain.Start(), DomainState.Running),
+                HostCommandKind.Reboot => Power(command, Reset, DomainState.Running),
                 HostCommandKind.LiveMigrate => LiveMigrate(command),
                 _ => throw new UnreachableException($"command kind {command.Kind}"),
             };
@@ -209,6 +212,82 @@ public sealed class HostCommandHandler(
             return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
         }
     });
+
+    /// <summary>
+    /// Asks the guest to shut down (ACPI) and waits up to <see cref="HostWorkerOptions.GracefulShutdownTimeout"/>
+    /// for it, then pulls the plug, as nova's os-stop does. Stopping a stopped guest changes nothing.
+    /// </summary>
+    private async Task<HostEvent> StopAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        if (domain is null)
+        {
+            return Failed(command, null, HostFailureCode.NotFound, $"Host {HostName} has no domain for server {command.ServerId}.");
+        }
+
+        try
+        {
+            if (domain.State is not DomainState.ShutOff)
+            {
+                domain.Shutdown();
+                var giveUp = time.GetUtcNow() + options.Value.GracefulShutdownTimeout;
+                while (domain.State is not DomainState.ShutOff && time.GetUtcNow() < giveUp)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+                }
+
+                if (domain.State is not DomainState.ShutOff)
+                {
+                    domain.Destroy();
+                }
+            }
+
+            hypervisor.Remember(domain);
+            return Succeeded(command, domain);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
+        }
+    }
+
+    /// <summary>Starts the server's domain unless it is already <paramref name="done"/>, or resets it (reboot).</summary>
+    private HostEvent Power(HostCommand command, Action<LibvirtDomain> act, DomainState done) => OnExisting(command, domain =>
+    {
+        try
+        {
+            if (command.Kind == HostCommandKind.Reboot && domain.State is not DomainState.Running)
+            {
+                return Failed(command, domain, HostFailureCode.NotSupported, $"Server {command.ServerId} is not running on {HostName}; start it instead of rebooting it.");
+            }
+
+            if (command.Kind == HostCommandKind.Reboot || domain.State != done)
+            {
+                act(domain);
+            }
+
+            hypervisor.Remember(domain);
+            return Succeeded(command, domain);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
+        }
+    });
+
+    /// <summary>A hard reset; a driver without one (libvirt's test driver) powers the guest off and on instead.</summary>
+    private static void Reset(LibvirtDomain domain)
+    {
+        try
+        {
+            domain.Reset();
+        }
+        catch (LibvirtException e) when (e.Code == LibvirtErrors.NoSupport)
+        {
+            domain.Destroy();
+            domain.Start();
+        }
+    }
 
     private HostEvent LiveMigrate(HostCommand command) => OnExisting(command, domain =>
         ModelOf(domain) is { } model

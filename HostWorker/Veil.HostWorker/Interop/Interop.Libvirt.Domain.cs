@@ -32,6 +32,9 @@ internal static partial class Libvirt
     [LibraryImport(Library, EntryPoint = "virDomainDestroy")]
     internal static partial int DomainDestroy(DomainHandle domain);
 
+    [LibraryImport(Library, EntryPoint = "virDomainReset")]
+    internal static partial int DomainReset(DomainHandle domain, uint flags);
+
     [LibraryImport(Library, EntryPoint = "virDomainSuspend")]
     internal static partial int DomainSuspend(DomainHandle domain);
 

@@ -47,6 +47,9 @@ public sealed class LibvirtDomain : IDisposable
     /// <summary>Stops the domain at once, like pulling the plug.</summary>
     public void Destroy() => Check(Native.DomainDestroy(handle), "virDomainDestroy");
 
+    /// <summary>Resets the running guest at once, like pressing its reset button (a hard reboot).</summary>
+    public void Reset() => Check(Native.DomainReset(handle, 0), "virDomainReset");
+
     /// <summary>Pauses the running guest's vCPUs (memory stays allocated).</summary>
     public void Suspend() => Check(Native.DomainSuspend(handle), "virDomainSuspend");
 

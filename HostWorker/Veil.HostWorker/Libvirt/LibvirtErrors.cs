@@ -11,6 +11,7 @@ namespace Veil.HostWorker.Libvirt;
 internal static unsafe class LibvirtErrors
 {
     // virErrorNumber values (libvirt/virterror.h).
+    internal const int NoSupport = 3;
     internal const int NoConnect = 5;
     internal const int InvalidConnection = 6;
     internal const int InvalidArgument = 8;

@@ -31,6 +31,22 @@ internal static class ServersEndpoints
                 ? Results.Ok(await ConsoleLogAsync(server.ServerId, length, storage, ct))
                 : ApiProblems.NotFound($"Server '{id}'");
         });
+        api.MapPost("/servers/{id}/action", async (string id, System.Text.Json.JsonElement body, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
+        {
+            if (PowerAction(body) is not { Kind: { } kind })
+            {
+                return ApiProblems.BadField("action", PowerAction(body).Problem!);
+            }
+
+            if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)
+            {
+                return ApiProblems.NotFound($"Server '{id}'");
+            }
+
+            return await service.PowerAsync(server.ProjectId, server.ServerId, kind, ct) is { } refusal
+                ? ApiProblems.Conflict(refusal)
+                : Results.Accepted($"/api/servers/{server.ServerId}");
+        });
         api.MapDelete("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
         {
             if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)
@@ -44,6 +60,30 @@ internal static class ServersEndpoints
     }
 
     private const int MaxConsoleLines = 10_000;
+
+    /// <summary>
+    /// nova's server action body: exactly one of <c>{"os-stop": null}</c>, <c>{"os-start": null}</c> and
+    /// <c>{"reboot": {"type": "HARD"}}</c>. A SOFT reboot is done as a HARD one: Veil has no guest agent to wait for.
+    /// </summary>
+    private static (Veil.Shared.Contracts.HostCommandKind? Kind, string? Problem) PowerAction(System.Text.Json.JsonElement body)
+    {
+        const string Expected = "send exactly one of {\"os-stop\": null}, {\"os-start\": null} or {\"reboot\": {\"type\": \"HARD\"}}";
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object || body.EnumerateObject().Count() != 1)
+        {
+            return (null, $"The action body must be one action: {Expected}.");
+        }
+
+        var action = body.EnumerateObject().Single();
+        return action.Name switch
+        {
+            "os-stop" => (Veil.Shared.Contracts.HostCommandKind.Stop, null),
+            "os-start" => (Veil.Shared.Contracts.HostCommandKind.Start, null),
+            "reboot" when action.Value.ValueKind == System.Text.Json.JsonValueKind.Object
+                && action.Value.TryGetProperty("type", out var type) && type.GetString() is "HARD" or "SOFT" => (Veil.Shared.Contracts.HostCommandKind.Reboot, null),
+            "reboot" => (null, "reboot needs a type: {\"reboot\": {\"type\": \"HARD\"}} (or \"SOFT\", done as HARD)."),
+            _ => (null, $"'{action.Name}' is not an action Veil offers; {Expected}."),
+        };
+    }
 
     /// <summary>The console log the server's host last published, its last <paramref name="length"/> lines if asked.</summary>
     private static async Task<ConsoleLog> ConsoleLogAsync(Guid serverId, int? length, Veil.Storage.StorageAccount storage, CancellationToken ct)
@@ -84,8 +124,10 @@ internal static class ServersEndpoints
             instances.Add(booted);
         }
 
-        var deletes = await client.QueryPageAsync(new OrchestrationQuery { InstanceIdPrefix = Veil.Orchestrations.Boot.DeleteServer.InstanceIdPrefix(server.ServerId), PageSize = 100 }, cancellation: ct);
-        instances.AddRange(deletes.Values);
+        foreach (var prefix in new[] { Veil.Orchestrations.Boot.DeleteServer.InstanceIdPrefix(server.ServerId), Veil.Orchestrations.Boot.PowerServer.InstanceIdPrefix(server.ServerId) })
+        {
+            instances.AddRange((await client.QueryPageAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, PageSize = 100 }, cancellation: ct)).Values);
+        }
         var actions = new List<ServerActionView>();
         foreach (var instance in instances.OrderBy(i => i.CreatedAt))
         {

@@ -60,3 +60,9 @@ public static class BootEvents
     /// <summary>Raised by a server's boot on the delete waiting for it, when the boot ends.</summary>
     public const string BootEnded = "BootEnded";
 }
+
+/// <summary>Input of <see cref="PowerServer"/>: stop, start or reboot the server on the host it runs on.</summary>
+public sealed record PowerServerInput(string ProjectId, Guid ServerId, string HostName, Veil.Shared.Contracts.HostCommandKind Kind, BootLimits Limits);
+
+/// <summary>How a power action ended: the status the server now has, and why it failed if it did.</summary>
+public sealed record PowerOutcome(string ProjectId, Guid ServerId, Veil.Shared.Contracts.ServerStatus Status, string? Fault);

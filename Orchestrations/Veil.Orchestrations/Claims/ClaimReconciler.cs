@@ -86,7 +86,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         foreach (var claim in claims.Where(c => c.ClaimedAt is null || now - c.ClaimedAt > options.Value.ReconcileGrace))
         {
             var server = byServer.GetValueOrDefault(claim.ServerId);
-            if (server is { Status: ServerStatus.Active or ServerStatus.Build or ServerStatus.Deleting })
+            if (server is { Status: ServerStatus.Active or ServerStatus.Shutoff or ServerStatus.Build or ServerStatus.Deleting })
             {
                 continue;
             }

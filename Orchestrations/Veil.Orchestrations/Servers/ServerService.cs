@@ -187,4 +187,52 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(projectId, serverId, options.Value.Limits()), new StartOrchestrationOptions(deleteId), cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// Starts a power action (stop, start, reboot) on the server's host: null when accepted, otherwise why not, as a
+    /// person would fix it. Decided on the record itself, so two actions asked at once cannot both start.
+    /// </summary>
+    public async Task<string?> PowerAsync(string projectId, Guid serverId, HostCommandKind kind, CancellationToken cancellationToken = default)
+    {
+        var step = kind switch
+        {
+            HostCommandKind.Stop => ServerStep.Stopping,
+            HostCommandKind.Start => ServerStep.Starting,
+            HostCommandKind.Reboot => ServerStep.Rebooting,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Power actions are stop, start and reboot."),
+        };
+        string? refusal = null;
+        var marked = await servers.UpdateAsync(projectId, serverId, s =>
+        {
+            refusal = PowerRefusal(s, kind);
+            return refusal is null ? s.WithPowerRequested(step) : s;
+        }, cancellationToken);
+        if (marked is null || refusal is not null)
+        {
+            return refusal ?? $"Server {serverId} was not found.";
+        }
+
+        var instanceId = PowerServer.InstanceIdFor(serverId, time.GetUtcNow());
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(PowerServer), new PowerServerInput(projectId, serverId, marked.HostName!, kind, options.Value.Limits()), new StartOrchestrationOptions(instanceId), cancellationToken);
+        return null;
+    }
+
+    private static string? PowerRefusal(ServerRecord server, HostCommandKind kind)
+    {
+        var word = VeilJson.Word(kind);
+        if (server.IsBeingDeleted)
+        {
+            return $"Server {server.Name} is {VeilJson.Word(server.Status)}; it cannot {word}.";
+        }
+
+        if (server.IsChangingPower)
+        {
+            return $"Server {server.Name} is {VeilJson.Word(server.Step!.Value)}; wait for that to finish.";
+        }
+
+        var needed = kind == HostCommandKind.Start ? ServerStatus.Shutoff : ServerStatus.Active;
+        return server.Status != needed || server.HostName is null
+            ? $"Server {server.Name} is {server.Status.ToString().ToUpperInvariant()}; {word} needs it {needed.ToString().ToUpperInvariant()}."
+            : null;
+    }
 }

@@ -60,6 +60,16 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public Task<ApiAnswer> RegisterImageAsync(ClaimsPrincipal user, string id, string name, IReadOnlyDictionary<string, string> properties, CancellationToken cancellationToken = default) =>
         AnswerOfAsync(user, HttpMethod.Post, "/api/images", new { id, name, properties }, cancellationToken);
 
+    /// <summary>Stops, starts or reboots a server (nova's server actions).</summary>
+    public Task<ApiAnswer> PowerAsync(ClaimsPrincipal user, Guid serverId, HostCommandKind action, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, $"/api/servers/{serverId}/action", action switch
+        {
+            HostCommandKind.Stop => new Dictionary<string, object?> { ["os-stop"] = null },
+            HostCommandKind.Start => new Dictionary<string, object?> { ["os-start"] = null },
+            HostCommandKind.Reboot => new Dictionary<string, object?> { ["reboot"] = new Dictionary<string, string> { ["type"] = "HARD" } },
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Power actions are stop, start and reboot."),
+        }, cancellationToken);
+
     /// <summary>Asks for a server's deletion.</summary>
     public Task<ApiAnswer> DeleteServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         AnswerOfAsync(user, HttpMethod.Delete, $"/api/servers/{serverId}", null, cancellationToken);

@@ -79,6 +79,21 @@ public sealed record ServerRecord
         DeleteInstanceId = deleteInstanceId,
     };
 
+    /// <summary>A power action is running (only when no other one is and the server is not being deleted).</summary>
+    public bool IsChangingPower => Step is ServerStep.Stopping or ServerStep.Starting or ServerStep.Rebooting;
+
+    /// <summary>A power action has been asked for; ignored once being deleted.</summary>
+    public ServerRecord WithPowerRequested(ServerStep step) => IsBeingDeleted ? this : this with { Step = step };
+
+    /// <summary>How a power action ended: ACTIVE or SHUTOFF as the domain now is, with why it failed if it did (the
+    /// server stays as it was). Ignored once being deleted.</summary>
+    public ServerRecord WithPowerOutcome(ServerStatus status, string? fault) => IsBeingDeleted ? this : status switch
+    {
+        ServerStatus.Active => this with { Status = status, Step = ServerStep.Active, Fault = fault },
+        ServerStatus.Shutoff => this with { Status = status, Step = ServerStep.Shutoff, Fault = fault },
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A power action ends ACTIVE or SHUTOFF."),
+    };
+
     /// <summary>The reconciler hands a delete that never ran (or ended unfinished) to a new one; only while DELETING.</summary>
     public ServerRecord WithDeleteReplaced(string deleteInstanceId) =>
         Status == ServerStatus.Deleting ? this with { DeleteInstanceId = deleteInstanceId } : this;

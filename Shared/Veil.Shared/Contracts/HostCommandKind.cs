@@ -15,6 +15,15 @@ public enum HostCommandKind
     /// <summary>Resume a paused guest.</summary>
     Resume,
 
+    /// <summary>Power the guest off: ask it to shut down (ACPI), and pull the plug after the host's grace period (nova's os-stop).</summary>
+    Stop,
+
+    /// <summary>Power a stopped guest on again (nova's os-start).</summary>
+    Start,
+
+    /// <summary>Reset the running guest, as a hard reboot does (nova's reboot HARD).</summary>
+    Reboot,
+
     /// <summary>Move the running guest to another host. Refused: Veil does not migrate, and encrypted guests cannot be.</summary>
     LiveMigrate,
 }

@@ -14,6 +14,18 @@ public enum ServerStep
 
     Active,
 
+    /// <summary>Powering off (nova's <c>powering-off</c>).</summary>
+    Stopping,
+
+    /// <summary>Powering on (nova's <c>powering-on</c>).</summary>
+    Starting,
+
+    /// <summary>Being reset (nova's <c>reboot_started_hard</c>).</summary>
+    Rebooting,
+
+    /// <summary>Powered off.</summary>
+    Shutoff,
+
     Error,
 
     Deleting,

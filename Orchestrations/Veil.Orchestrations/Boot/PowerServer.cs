@@ -1,0 +1,36 @@
+using Microsoft.DurableTask;
+using Veil.Orchestrations.Boot.Activities;
+using Veil.Shared.Contracts;
+
+namespace Veil.Orchestrations.Boot;
+
+/// <summary>
+/// A power action (nova's os-stop, os-start, reboot): the command to the server's host, its answer raced with a
+/// durable timeout, and the server's new status recorded. A host that fails or does not answer leaves the server
+/// as it was, with the reason in its fault; the slot and the domain stay with the server either way.
+/// </summary>
+public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatus>
+{
+    /// <summary>Every power action of a server has its own instance id under <see cref="InstanceIdPrefix"/>.</summary>
+    public static string InstanceIdFor(Guid serverId, DateTimeOffset at) => $"{InstanceIdPrefix(serverId)}{at.ToUnixTimeMilliseconds()}";
+
+    public static string InstanceIdPrefix(Guid serverId) => $"power-{serverId:N}-";
+
+    public override async Task<ServerStatus> RunAsync(TaskOrchestrationContext context, PowerServerInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var command = new HostCommand(context.NewGuid(), input.Kind, input.ServerId, null, context.InstanceId);
+        await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(input.HostName, command));
+        var answer = await BootServer.WaitForHostAsync(context, command.CommandId, input.Limits.HostResultTimeout);
+        var before = input.Kind == HostCommandKind.Start ? ServerStatus.Shutoff : ServerStatus.Active;
+        var outcome = answer switch
+        {
+            { Outcome: HostCommandOutcome.Succeeded } => new PowerOutcome(input.ProjectId, input.ServerId, input.Kind == HostCommandKind.Stop ? ServerStatus.Shutoff : ServerStatus.Active, null),
+            null => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: no answer within {input.Limits.HostResultTimeout.TotalSeconds:F0} s"),
+            _ => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {answer.Failure}"),
+        };
+        await context.CallStepAsync<bool>(nameof(RecordPowerOutcome), outcome);
+        return outcome.Status;
+    }
+}

@@ -44,11 +44,11 @@ public sealed class HostCommandHandler(
             {
                 HostCommandKind.Spawn => await SpawnAsync(command, cancellationToken),
                 HostCommandKind.Destroy => await DestroyAsync(command, cancellationToken),
-                HostCommandKind.Suspend or HostCommandKind.Resume => SuspendOrResume(command),
+                HostCommandKind.Suspend or HostCommandKind.Resume => await SuspendOrResume(command),
                 HostCommandKind.Stop => await StopAsync(command, cancellationToken),
-                HostCommandKind.Start => Power(command, domain => domain.Start(), DomainState.Running),
-                HostCommandKind.Reboot => Power(command, Reset, DomainState.Running),
-                HostCommandKind.LiveMigrate => LiveMigrate(command),
+                HostCommandKind.Start => await Start(command),
+                HostCommandKind.Reboot => await Reboot(command),
+                HostCommandKind.LiveMigrate => await LiveMigrate(command),
                 _ => throw new UnreachableException($"command kind {command.Kind}"),
             };
             Logs.CommandDone(logger, command.Kind, command.ServerId, result.Outcome, result.Failure?.Message);
@@ -184,7 +184,7 @@ public sealed class HostCommandHandler(
         }
     }
 
-    private HostEvent SuspendOrResume(HostCommand command) => OnExisting(command, domain =>
+    private Task<HostEvent> SuspendOrResume(HostCommand command) => OnExisting(command, domain =>
     {
         if (ModelOf(domain) is { } model)
         {
@@ -193,91 +193,64 @@ public sealed class HostCommandHandler(
                 "QEMU cannot save or pause-and-restore encrypted guest memory (nova's SEV spec lists suspend among the limitations).");
         }
 
-        try
+        if (command.Kind == HostCommandKind.Suspend && domain.State == DomainState.Running)
         {
-            if (command.Kind == HostCommandKind.Suspend && domain.State == DomainState.Running)
-            {
-                domain.Suspend();
-            }
-            else if (command.Kind == HostCommandKind.Resume && domain.State == DomainState.Paused)
-            {
-                domain.Resume();
-            }
+            domain.Suspend();
+        }
+        else if (command.Kind == HostCommandKind.Resume && domain.State == DomainState.Paused)
+        {
+            domain.Resume();
+        }
 
-            hypervisor.Remember(domain);
-            return Succeeded(command, domain);
-        }
-        catch (LibvirtException e) when (e is not LibvirtConnectionException)
-        {
-            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
-        }
+        hypervisor.Remember(domain);
+        return Succeeded(command, domain);
     });
 
     /// <summary>
     /// Asks the guest to shut down (ACPI) and waits up to <see cref="HostWorkerOptions.GracefulShutdownTimeout"/>
     /// for it, then pulls the plug, as nova's os-stop does. Stopping a stopped guest changes nothing.
     /// </summary>
-    private async Task<HostEvent> StopAsync(HostCommand command, CancellationToken cancellationToken)
+    private Task<HostEvent> StopAsync(HostCommand command, CancellationToken cancellationToken) => OnExistingAsync(command, async domain =>
     {
-        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-        if (domain is null)
+        if (domain.State is not DomainState.ShutOff)
         {
-            return Failed(command, null, HostFailureCode.NotFound, $"Host {HostName} has no domain for server {command.ServerId}.");
-        }
+            domain.Shutdown();
+            var giveUp = time.GetUtcNow() + options.Value.GracefulShutdownTimeout;
+            while (domain.State is not DomainState.ShutOff && time.GetUtcNow() < giveUp)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+            }
 
-        try
-        {
             if (domain.State is not DomainState.ShutOff)
             {
-                domain.Shutdown();
-                var giveUp = time.GetUtcNow() + options.Value.GracefulShutdownTimeout;
-                while (domain.State is not DomainState.ShutOff && time.GetUtcNow() < giveUp)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
-                }
-
-                if (domain.State is not DomainState.ShutOff)
-                {
-                    domain.Destroy();
-                }
+                domain.Destroy();
             }
-
-            hypervisor.Remember(domain);
-            return Succeeded(command, domain);
         }
-        catch (LibvirtException e) when (e is not LibvirtConnectionException)
-        {
-            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
-        }
-    }
 
-    /// <summary>Starts the server's domain unless it is already <paramref name="done"/>, or resets it (reboot).</summary>
-    private HostEvent Power(HostCommand command, Action<LibvirtDomain> act, DomainState done) => OnExisting(command, domain =>
-    {
-        try
-        {
-            if (command.Kind == HostCommandKind.Reboot && domain.State is not DomainState.Running)
-            {
-                return Failed(command, domain, HostFailureCode.NotSupported, $"Server {command.ServerId} is not running on {HostName}; start it instead of rebooting it.");
-            }
-
-            if (command.Kind == HostCommandKind.Reboot || domain.State != done)
-            {
-                act(domain);
-            }
-
-            hypervisor.Remember(domain);
-            return Succeeded(command, domain);
-        }
-        catch (LibvirtException e) when (e is not LibvirtConnectionException)
-        {
-            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
-        }
+        hypervisor.Remember(domain);
+        return Succeeded(command, domain);
     });
 
-    /// <summary>A hard reset; a driver without one (libvirt's test driver) powers the guest off and on instead.</summary>
-    private static void Reset(LibvirtDomain domain)
+    /// <summary>Powers the guest on; starting a running guest changes nothing.</summary>
+    private Task<HostEvent> Start(HostCommand command) => OnExisting(command, domain =>
     {
+        if (domain.State is not DomainState.Running)
+        {
+            domain.Start();
+        }
+
+        hypervisor.Remember(domain);
+        return Succeeded(command, domain);
+    });
+
+    /// <summary>A hard reset of a running guest; a driver without one (libvirt's test driver) powers it off and on.</summary>
+    private Task<HostEvent> Reboot(HostCommand command) => OnExisting(command, domain =>
+    {
+        if (domain.State is not DomainState.Running)
+        {
+            return Failed(command, domain, HostFailureCode.NotSupported, $"Server {command.ServerId} is not running on {HostName}; start it instead of rebooting it.");
+        }
+
         try
         {
             domain.Reset();
@@ -287,23 +260,42 @@ public sealed class HostCommandHandler(
             domain.Destroy();
             domain.Start();
         }
-    }
 
-    private HostEvent LiveMigrate(HostCommand command) => OnExisting(command, domain =>
+        hypervisor.Remember(domain);
+        return Succeeded(command, domain);
+    });
+
+    private Task<HostEvent> LiveMigrate(HostCommand command) => OnExisting(command, domain =>
         ModelOf(domain) is { } model
             ? Refused(command, domain, HostFailureCode.NotAllowedForEncryptedGuest,
                 $"Live migration is not supported for {model.Info().DisplayName} guests: their memory is encrypted with a key held by " +
                 "this host's AMD secure processor, and the SEV specs leave migration out. Stop the server and boot a new one elsewhere.")
             : Refused(command, domain, HostFailureCode.NotSupported, "Veil does not offer live migration; stop the server and boot a new one elsewhere."));
 
-    /// <summary>Runs a command that needs the server's domain; without one it fails as <c>not-found</c>.</summary>
-    private HostEvent OnExisting(HostCommand command, Func<LibvirtDomain, HostEvent> action)
+    /// <summary>
+    /// Runs a command that needs the server's domain: without one it fails as <c>not-found</c>, and what libvirt
+    /// refuses on the way fails as <c>libvirt</c> with its words.
+    /// </summary>
+    private async Task<HostEvent> OnExistingAsync(HostCommand command, Func<LibvirtDomain, Task<HostEvent>> action)
     {
         using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-        return domain is null
-            ? Failed(command, null, HostFailureCode.NotFound, $"Host {HostName} has no domain for server {command.ServerId}.")
-            : action(domain);
+        if (domain is null)
+        {
+            return Failed(command, null, HostFailureCode.NotFound, $"Host {HostName} has no domain for server {command.ServerId}.");
+        }
+
+        try
+        {
+            return await action(domain);
+        }
+        catch (LibvirtException e) when (e is not LibvirtConnectionException)
+        {
+            return Failed(command, domain, HostFailureCode.Libvirt, e.Message);
+        }
     }
+
+    private Task<HostEvent> OnExisting(HostCommand command, Func<LibvirtDomain, HostEvent> action) =>
+        OnExistingAsync(command, domain => Task.FromResult(action(domain)));
 
     private static MemoryEncryptionModel? ModelOf(LibvirtDomain domain) => DefinedGuest.FromDomainXml(domain.GetXml(inactive: true))?.Model;
 

@@ -33,9 +33,10 @@ internal static class ServersEndpoints
         });
         api.MapPost("/servers/{id}/action", async (string id, System.Text.Json.JsonElement body, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
         {
-            if (PowerAction(body) is not { Kind: { } kind })
+            var (action, problem) = PowerAction(body);
+            if (action is not { } kind)
             {
-                return ApiProblems.BadField("action", PowerAction(body).Problem!);
+                return ApiProblems.BadField("action", problem!);
             }
 
             if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)

@@ -23,10 +23,10 @@ public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatu
         var command = new HostCommand(context.NewGuid(), input.Kind, input.ServerId, null, context.InstanceId);
         await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(input.HostName, command));
         var answer = await BootServer.WaitForHostAsync(context, command.CommandId, input.Limits.HostResultTimeout);
-        var before = input.Kind == HostCommandKind.Start ? ServerStatus.Shutoff : ServerStatus.Active;
+        var before = PowerActions.Needs(input.Kind);
         var outcome = answer switch
         {
-            { Outcome: HostCommandOutcome.Succeeded } => new PowerOutcome(input.ProjectId, input.ServerId, input.Kind == HostCommandKind.Stop ? ServerStatus.Shutoff : ServerStatus.Active, null),
+            { Outcome: HostCommandOutcome.Succeeded } => new PowerOutcome(input.ProjectId, input.ServerId, PowerActions.Leaves(input.Kind), null),
             null => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: no answer within {input.Limits.HostResultTimeout.TotalSeconds:F0} s"),
             _ => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {answer.Failure}"),
         };

@@ -194,13 +194,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
     /// </summary>
     public async Task<string?> PowerAsync(string projectId, Guid serverId, HostCommandKind kind, CancellationToken cancellationToken = default)
     {
-        var step = kind switch
-        {
-            HostCommandKind.Stop => ServerStep.Stopping,
-            HostCommandKind.Start => ServerStep.Starting,
-            HostCommandKind.Reboot => ServerStep.Rebooting,
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Power actions are stop, start and reboot."),
-        };
+        var step = PowerActions.Step(kind);
         string? refusal = null;
         var marked = await servers.UpdateAsync(projectId, serverId, s =>
         {
@@ -230,7 +224,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             return $"Server {server.Name} is {VeilJson.Word(server.Step!.Value)}; wait for that to finish.";
         }
 
-        var needed = kind == HostCommandKind.Start ? ServerStatus.Shutoff : ServerStatus.Active;
+        var needed = PowerActions.Needs(kind);
         return server.Status != needed || server.HostName is null
             ? $"Server {server.Name} is {server.Status.ToString().ToUpperInvariant()}; {word} needs it {needed.ToString().ToUpperInvariant()}."
             : null;

@@ -27,6 +27,9 @@ for d in /run/libvirt /var/lib/libvirt /etc/libvirt /var/log/libvirt /var/cache/
 done
 
 virtlogd & logd=$!
+# libvirtd opens every QEMU guest's log through virtlogd's socket: start it only once that socket is there (on a
+# busy machine a guest started in between failed with "Failed to connect socket to '/run/libvirt/virtlogd-sock'").
+for _ in $(seq 1 300); do [ -S /run/libvirt/virtlogd-sock ] && break; sleep 0.1; done
 libvirtd -f "$root/libvirtd.conf" --pid-file "$root/libvirtd.pid" & daemon=$!
 stop() {
   for pid in "$root"/ns/run/libvirt/qemu/*.pid; do [ -f "$pid" ] && kill -9 "$(cat "$pid")" 2>/dev/null; done

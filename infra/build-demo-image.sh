@@ -3,9 +3,10 @@
 # kernel, an initrd whose init is busybox printing a marker to the serial console, and a small blank qcow2 disk.
 # Writes .veil/images/demo/ with image.json: each file's size and SHA-256, as Veil registers it.
 # Idempotent: a build of the same recipe is kept. Booted directly, its guest prints the size of every disk it
-# sees, then "VEIL-DEMO-GUEST: up" (virtio-blk is a module in Debian's kernel, so the initrd loads it).
+# sees, then "VEIL-DEMO-GUEST: up" (virtio-blk is a module in Debian's kernel, so the initrd loads it); then, if it
+# has a config drive (a CD-ROM on virtio-scsi labelled config-2), its user data and the public keys it names.
 set -euo pipefail
-recipe=4
+recipe=5
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$repo/.veil/images/demo"
 [ "$(cat "$out/recipe" 2>/dev/null)" = "$recipe" ] && exit 0
@@ -20,8 +21,8 @@ dpkg-deb --fsys-tarfile "$kernel_package"_*.deb | tar -x --wildcards './boot/vml
 dpkg-deb --fsys-tarfile busybox-static_*.deb | tar -x ./bin/busybox
 
 # In dependency order (each module's .modinfo "depends=").
-modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk"
-mkdir -p root/bin root/proc root/sys root/dev root/modules
+modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk scsi_common scsi_mod cdrom sr_mod virtio_scsi isofs"
+mkdir -p root/bin root/proc root/sys root/dev root/modules root/mnt
 cp bin/busybox root/bin/busybox
 dpkg-deb -c "$kernel_package"_*.deb | awk '{print $6}' > contents
 for module in $modules; do
@@ -41,6 +42,13 @@ for module in $(cat /modules/order); do insmod /modules/$module.ko 2>/dev/null; 
 sleep 1
 for disk in /sys/block/*; do echo "VEIL-DEMO-GUEST: disk ${disk##*/} $(cat "$disk/size") sectors"; done
 echo "VEIL-DEMO-GUEST: up, kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) vCPU, $(awk '/MemTotal/{print $2}' /proc/meminfo) kB"
+# A SCSI CD-ROM may show up some seconds after the modules load (slower still under TCG on a busy host).
+for try in $(seq 1 60); do [ -b /dev/sr0 ] && break; sleep 1; done
+if [ -b /dev/sr0 ] && mount -t iso9660 -o ro /dev/sr0 /mnt 2>/dev/null && [ -f /mnt/openstack/latest/meta_data.json ]; then
+  echo "VEIL-DEMO-GUEST: config drive $(cat /sys/block/sr0/size 2>/dev/null) sectors"
+  [ -f /mnt/openstack/latest/user_data ] && echo "VEIL-DEMO-GUEST: user data $(head -c 200 /mnt/openstack/latest/user_data)"
+  grep -o '"ssh-[a-z0-9]* [A-Za-z0-9+/=]*' /mnt/openstack/latest/meta_data.json | sort -u | while read -r key; do echo "VEIL-DEMO-GUEST: public key ${key#?}"; done
+fi
 while true; do sleep 3600; done
 INIT
 chmod +x root/init

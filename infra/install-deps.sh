@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Veil needs on a Debian 12 (bookworm) machine: libvirt 11.x and QEMU 10 from bookworm-backports
 # (bookworm's own libvirt 9.0 rejects <launchSecurity type='sev-snp'>) with the daemon, so a real host can run
-# guests; Debian's Chromium for the browser tests; Azurite from the npm registry at the version pinned in
-# infra/package-lock.json; and Veil's demo image (infra/build-demo-image.sh), built from Debian packages.
+# guests; genisoimage, which builds a guest's config drive (as nova's does); Debian's Chromium for the browser
+# tests; Azurite from the npm registry at the version pinned in infra/package-lock.json; and Veil's demo image (infra/build-demo-image.sh), built from Debian packages.
 # Idempotent: a second run only checks. No registry host is named here: the backports suite reuses the
 # mirror that this machine's own apt sources already name.
 set -euo pipefail
@@ -20,6 +20,7 @@ command -v libvirtd >/dev/null || need_apt=1
 command -v qemu-system-x86_64 >/dev/null || need_apt=1
 command -v qemu-img >/dev/null || need_apt=1
 command -v cpio >/dev/null || need_apt=1
+command -v genisoimage >/dev/null || need_apt=1
 [ -d /usr/share/OVMF ] || need_apt=1
 
 if [ "$need_apt" = 1 ]; then
@@ -41,7 +42,7 @@ if [ "$need_apt" = 1 ]; then
   sudo_ apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq -t bookworm-backports \
     libvirt0 libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils ovmf >/dev/null
-  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils curl cpio >/dev/null
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq chromium libxml2-utils curl cpio genisoimage >/dev/null
 fi
 
 command -v dotnet >/dev/null || {

@@ -43,6 +43,7 @@ public static class OrchestrationsExtensions
         services.AddSingleton<ServerService>();
         services.AddSingleton<ServerOrchestrations>();
         services.AddSingleton<Catalog.CatalogStore>();
+        services.AddSingleton<KeyPairs.KeyPairStore>();
         services.AddSingleton<ClaimReconciler>();
         services.AddHostedService<HostEventsListener>();
         services.AddHostedService<ClaimReconcilerService>();

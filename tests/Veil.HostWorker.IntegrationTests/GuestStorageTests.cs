@@ -80,4 +80,40 @@ public sealed class GuestStorageTests : IDisposable
         Assert.Empty(Directory.Exists(worker.Services.GetRequiredService<ImageCache>().Root) ? Directory.GetFiles(worker.Services.GetRequiredService<ImageCache>().Root) : []);
         Assert.Null(worker.Services.GetRequiredService<GuestStorage>().DiskOf(guest.ServerId));
     }
+
+    [Fact]
+    public async Task Spawn_WithKeyPairAndUserData_ConfigDriveCarriesThemAsCloudInitReadsIt_DestroyRemovesIt()
+    {
+        await using var worker = new SimulatedHostWorker("intel-none");
+        await worker.StartAsync();
+        var publicKey = SshKeys.Ed25519();
+        var userData = "#cloud-config\nruncmd:\n  - echo hello from Veil\n"u8.ToArray();
+        var guest = GuestSpecBuilder.Plain("Web Server_1", Guid.NewGuid()) with
+        {
+            KeyPair = new GuestKey("laptop", publicKey),
+            UserData = Convert.ToBase64String(userData),
+            ConfigDrive = true,
+            Metadata = new Dictionary<string, string> { ["role"] = "web" },
+        };
+
+        await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
+        var outcome = await worker.NextEventAsync();
+
+        Assert.Equal(HostCommandOutcome.Succeeded, outcome.Outcome);
+        var files = new InstanceFiles(worker.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostWorkerOptions>>().Value.EffectiveInstancesPath, guest.ServerId);
+        Assert.Contains(files.ConfigDrive, outcome.DomainXml, StringComparison.Ordinal);
+        var drive = new Iso9660(files.ConfigDrive);
+        Assert.Equal("config-2", drive.VolumeLabel);
+        Assert.Equal(userData, drive.Files["openstack/latest/user_data"]);
+        using var meta = System.Text.Json.JsonDocument.Parse(drive.Files["openstack/latest/meta_data.json"]);
+        Assert.Equal(guest.ServerId.ToString(), meta.RootElement.GetProperty("uuid").GetString());
+        Assert.Equal("web-server-1", meta.RootElement.GetProperty("hostname").GetString());
+        Assert.Equal(publicKey, meta.RootElement.GetProperty("public_keys").GetProperty("laptop").GetString());
+        Assert.Contains(publicKey, System.Text.Encoding.UTF8.GetString(drive.Files["openstack/latest/meta_data.json"]), StringComparison.Ordinal); // unescaped, as a shell reads it
+        Assert.Equal("web", meta.RootElement.GetProperty("meta").GetProperty("role").GetString());
+
+        await worker.SendAsync(SimulatedHostWorker.Command(HostCommandKind.Destroy, guest.ServerId));
+        Assert.Equal(HostCommandOutcome.Succeeded, (await worker.NextEventAsync()).Outcome);
+        Assert.False(System.IO.File.Exists(files.ConfigDrive));
+    }
 }

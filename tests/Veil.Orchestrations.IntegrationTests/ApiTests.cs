@@ -459,7 +459,7 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     /// <summary>An image and an approved flavor without memory encryption, under fresh names.</summary>
-    private static async Task<(string Image, string Flavor)> PlainImageAndApprovedFlavorAsync(HttpClient admin)
+    internal static async Task<(string Image, string Flavor)> PlainImageAndApprovedFlavorAsync(HttpClient admin)
     {
         var image = "img-" + Guid.NewGuid().ToString("N")[..8];
         var flavor = "plain-" + Guid.NewGuid().ToString("N")[..8];

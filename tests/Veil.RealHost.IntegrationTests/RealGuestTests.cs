@@ -13,7 +13,7 @@ namespace Veil.RealHost.IntegrationTests;
 public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
 {
     [Fact]
-    public async Task PlainGuest_BootsToItsMarker_DeleteRemovesDomainDiskAndFolder()
+    public async Task PlainGuest_BootsToItsMarker_ReadsItsConfigDrive_DeleteRemovesDomainDiskAndFolder()
     {
         using var admin = stack.Api("ops", "admin");
         using var tenant = stack.Api("project-real");
@@ -23,15 +23,19 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         await admin.PostAsJsonAsync("/api/flavors", new ProposeFlavorRequest(flavor, 1, 256, 1), VeilJson.Options);
         await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new FlavorDecisionRequest(), VeilJson.Options);
 
-        var created = await tenant.PostAsJsonAsync("/api/servers", new CreateServerRequest("real-1", flavor, image), VeilJson.Options);
+        var publicKey = SshKeys.Ed25519();
+        var userData = "hello-from-" + stack.Suffix;
+        (await tenant.PostAsJsonAsync("/api/keypairs", new { name = "laptop", publicKey })).EnsureSuccessStatusCode();
+
+        var created = await tenant.PostAsJsonAsync("/api/servers", new CreateServerRequest("real-1", flavor, image, KeyName: "laptop", UserData: Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(userData))), VeilJson.Options);
         var server = (await created.Content.ReadFromJsonAsync<ServerRecord[]>(VeilJson.Options))![0];
         var active = await stack.SettledAsync("project-real", server.ServerId, TimeSpan.FromMinutes(3));
         Assert.True(active.Status == ServerStatus.Active, $"the boot ended {active.Status}: {active.Fault}");
         var files = new InstanceFiles(stack.InstancesPath, server.ServerId);
         var log = await Eventually.Until(
             () => tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log", VeilJson.Options)!,
-            log => log!.Output.Contains(DemoImage.Marker, StringComparison.Ordinal),
-            log => $"no marker on the console yet: '{log?.Output}'",
+            log => log!.Output.Contains(DemoImage.Marker, StringComparison.Ordinal) && log.Output.Contains("VEIL-DEMO-GUEST: public key", StringComparison.Ordinal),
+            log => $"no marker and config drive on the console yet: '{log?.Output}'",
             TimeSpan.FromMinutes(2));
         var console = log!.Output;
         var lastTwo = await tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log?length=2", VeilJson.Options);
@@ -48,6 +52,9 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/servers/{server.ServerId}/console-log")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await tenant.GetAsync($"/api/servers/{server.ServerId}/console-log?length=0")).StatusCode);
         Assert.True(console.Contains("disk vda 2097152 sectors", StringComparison.Ordinal), $"the guest does not see its 1 GiB disk: {console[^Math.Min(console.Length, 1500)..]}");
+        // The guest mounted its config drive (ISO 9660 on a virtio-scsi CD-ROM) and found what cloud-init would.
+        Assert.Contains($"VEIL-DEMO-GUEST: user data {userData}", console, StringComparison.Ordinal);
+        Assert.Contains($"VEIL-DEMO-GUEST: public key {string.Join(' ', publicKey.Split(' ')[..2])}", console, StringComparison.Ordinal);
 
         // Power actions change the guest for real: stopped (the domain shut off), started again, and reset.
         Assert.Equal(HttpStatusCode.Conflict, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"os-start": null}"""))).StatusCode);

@@ -99,7 +99,7 @@ public sealed class HostCommandHandler(
         {
             return FailedAndRemoved(command, HostFailureCode.InvalidGuest, e.Message);
         }
-        catch (ImageFetchException e)
+        catch (GuestStorageException e)
         {
             return FailedAndRemoved(command, e.Code, e.Message);
         }

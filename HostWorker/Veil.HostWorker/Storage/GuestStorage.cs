@@ -10,7 +10,7 @@ namespace Veil.HostWorker.Storage;
 /// <summary>
 /// Makes and removes a guest's storage through libvirt's storage API: a copy-on-write qcow2 overlay of the image's
 /// disk (or a blank disk), of the flavor's size, as a volume of the <c>veil-instances</c> pool, and the guest's
-/// folder with the kernel and initrd it boots. Both pools (<c>veil-instances</c>, <c>veil-images</c>) are
+/// folder with the kernel and initrd it boots and its config drive. Both pools (<c>veil-instances</c>, <c>veil-images</c>) are
 /// directory pools that this class defines, builds and starts when they are missing.
 /// </summary>
 public sealed class GuestStorage(Hypervisor hypervisor, ImageCache images, IOptions<HostWorkerOptions> options)
@@ -21,7 +21,7 @@ public sealed class GuestStorage(Hypervisor hypervisor, ImageCache images, IOpti
 
     private InstanceFiles FilesOf(Guid serverId) => new(options.Value.EffectiveInstancesPath, serverId);
 
-    /// <summary>Fetches the image's files and makes the guest's disk and folder; what a previous try made is kept.</summary>
+    /// <summary>Fetches the image's files and makes the guest's disk, folder and config drive; what a previous try made is kept.</summary>
     public async Task PrepareAsync(GuestSpec guest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(guest);
@@ -35,6 +35,11 @@ public sealed class GuestStorage(Hypervisor hypervisor, ImageCache images, IOpti
         Directory.CreateDirectory(files.Directory);
         CopyOnce(cached.GetValueOrDefault("kernel"), files.Kernel);
         CopyOnce(cached.GetValueOrDefault("initrd"), files.Initrd);
+        if (guest.ConfigDrive)
+        {
+            await ConfigDrive.BuildAsync(guest, files.ConfigDrive, cancellationToken);
+        }
+
         lock (gate)
         {
             using var imagePool = EnsurePool(ImagePoolName, images.Root);

@@ -72,7 +72,7 @@ public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOption
                 length += read;
                 if (length > file.SizeBytes)
                 {
-                    throw new ImageFetchException(HostFailureCode.ImageMismatch, $"Image {part} {file.Source} is longer than the {file.SizeBytes} bytes the image says; it was not used.");
+                    throw new GuestStorageException(HostFailureCode.ImageMismatch, $"Image {part} {file.Source} is longer than the {file.SizeBytes} bytes the image says; it was not used.");
                 }
 
                 hash.AppendData(buffer, 0, read);
@@ -82,13 +82,13 @@ public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOption
 
         if (length != file.SizeBytes)
         {
-            throw new ImageFetchException(HostFailureCode.ImageMismatch, $"Image {part} {file.Source} has {length} bytes, not the {file.SizeBytes} the image says; it was not used.");
+            throw new GuestStorageException(HostFailureCode.ImageMismatch, $"Image {part} {file.Source} has {length} bytes, not the {file.SizeBytes} the image says; it was not used.");
         }
 
         var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         if (sha256 != file.Sha256)
         {
-            throw new ImageFetchException(HostFailureCode.ImageMismatch, $"Image {part} {file.Source} has SHA-256 {sha256}, not the {file.Sha256} the image says; it was not used.");
+            throw new GuestStorageException(HostFailureCode.ImageMismatch, $"Image {part} {file.Source} has SHA-256 {sha256}, not the {file.Sha256} the image says; it was not used.");
         }
     }
 
@@ -108,7 +108,7 @@ public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOption
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or RequestFailedException or ArgumentOutOfRangeException)
         {
-            throw new ImageFetchException(HostFailureCode.ImageUnavailable, $"Image {part} {file.Source} could not be read on this host: {e.Message}", e);
+            throw new GuestStorageException(HostFailureCode.ImageUnavailable, $"Image {part} {file.Source} could not be read on this host: {e.Message}", e);
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOption
         }
         catch (Exception e) when (e is IOException or RequestFailedException)
         {
-            throw new ImageFetchException(HostFailureCode.ImageUnavailable, $"Image {part} {file.Source} could not be read to its end: {e.Message}", e);
+            throw new GuestStorageException(HostFailureCode.ImageUnavailable, $"Image {part} {file.Source} could not be read to its end: {e.Message}", e);
         }
     }
 }

@@ -57,6 +57,7 @@ public static class ApiExtensions
         api.MapPreflight();
         api.MapServers();
         api.MapCatalog();
+        api.MapKeyPairs();
         api.MapHosts();
         api.MapOrchestrationAdmin();
         return app;

@@ -144,7 +144,8 @@ internal static class ServersEndpoints
     {
         // A client that may retry (after a timeout, a 503) sends an Idempotency-Key: the retry then names the same servers.
         var key = request.Headers.TryGetValue("Idempotency-Key", out var header) ? header.ToString() : null;
-        var result = await service.LaunchAsync(VeilCaller.From(user).ProjectId, body, key, ct);
+        var caller = VeilCaller.From(user);
+        var result = await service.LaunchAsync(caller.ProjectId, caller.Subject, body, key, ct);
         return result.Refusal switch
         {
             null => Results.Accepted($"/api/servers/{result.Servers[0].ServerId}", result.Servers),

@@ -15,13 +15,14 @@ namespace Veil.Orchestrations.Servers;
 /// Launches and deletes servers: decides whether a request can boot (every server of it checked before any is
 /// created), records each server, then schedules the durable orchestration that does the work.
 /// </summary>
-public sealed class ServerService(ServerStore servers, CatalogStore catalog, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
+public sealed class ServerService(ServerStore servers, CatalogStore catalog, KeyPairs.KeyPairStore keyPairs, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Launches <c>count</c> servers of an approved flavor and an image they can boot with, in the caller's project.
-    /// With an Idempotency-Key the servers' ids derive from it, so a retried request names the same servers.
+    /// With an Idempotency-Key the servers' ids derive from it, so a retried request names the same servers. A key
+    /// pair is looked up among <paramref name="userId"/>'s own, as nova does.
     /// </summary>
-    public async Task<LaunchResult> LaunchAsync(string projectId, CreateServerRequest request, string? idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<LaunchResult> LaunchAsync(string projectId, string userId, CreateServerRequest request, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (projectId.Length == 0)
@@ -61,6 +62,23 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             return LaunchResult.Refused(LaunchRefusalKind.Invalid, "imageId", $"Flavor '{flavor.Name}' and image '{image.Id}' cannot boot together: {check.Message}");
         }
 
+        GuestKey? key = null;
+        if (request.KeyName is { } keyName)
+        {
+            if (await keyPairs.GetAsync(userId, keyName, cancellationToken) is not { } keyPair)
+            {
+                return LaunchResult.Refused(LaunchRefusalKind.Invalid, "keyName", $"Key pair '{keyName}' does not exist among your key pairs.");
+            }
+
+            key = new GuestKey(keyPair.Name, keyPair.PublicKey);
+        }
+
+        if (request.ConfigDrive == false && (key is not null || request.UserData is not null))
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.Invalid, "configDrive",
+                "configDrive is false, but a key pair or user data reaches the guest only on its config drive (Veil has no metadata service).");
+        }
+
         var guests = Enumerable.Range(0, count).Select(i => new GuestSpec
         {
             ServerId = idempotencyKey is not null ? ServerIds.FromIdempotencyKey(projectId, idempotencyKey, i) : Guid.NewGuid(),
@@ -75,6 +93,9 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             ImageProperties = image.Properties,
             Image = image.Files,
             Metadata = request.Metadata ?? [],
+            KeyPair = key,
+            UserData = request.UserData,
+            ConfigDrive = request.ConfigDrive ?? (key is not null || request.UserData is not null),
         }).ToList();
 
         // Every server is checked before the first is created: a request is taken whole or not at all.
@@ -102,7 +123,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
     /// <summary>The request field a guest's problem comes from: the image's properties are the image's, the sizes the flavor's.</summary>
     private static string RequestField(string guestField) => guestField switch
     {
-        "name" or "metadata" => guestField,
+        "name" or "metadata" or "userData" or "keyName" or "configDrive" => guestField,
         "imageProperties" => "imageId",
         "projectId" => "project",
         _ => "flavorName",
@@ -132,6 +153,8 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Dur
             Name = guest.Name,
             FlavorName = guest.FlavorName,
             ImageId = guest.ImageId,
+            KeyName = guest.KeyPair?.Name,
+            ConfigDrive = guest.ConfigDrive,
             Model = model,
             Step = ServerStep.Scheduling,
             BootInstanceId = instanceId,

@@ -45,8 +45,20 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     /// Creates the servers. The idempotency key makes a repeated
     /// launch (a double click, a retry after a timeout) name the same servers instead of creating more.
     /// </summary>
-    public Task<ApiAnswer> CreateServersAsync(ClaimsPrincipal user, string name, int count, string flavorName, string imageId, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        AnswerOfAsync(user, HttpMethod.Post, "/api/servers", new { name, count, flavorName, imageId }, cancellationToken, idempotencyKey);
+    public Task<ApiAnswer> CreateServersAsync(ClaimsPrincipal user, CreateServerRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, "/api/servers", request, cancellationToken, idempotencyKey);
+
+    /// <summary>The signed-in user's key pairs.</summary>
+    public async Task<IReadOnlyList<KeyPair>> ListKeyPairsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<KeyPair>>(user, "/api/keypairs", cancellationToken) ?? [];
+
+    /// <summary>Uploads a public key as a key pair of the signed-in user.</summary>
+    public Task<ApiAnswer> CreateKeyPairAsync(ClaimsPrincipal user, string name, string publicKey, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Post, "/api/keypairs", new CreateKeyPairRequest(name, publicKey), cancellationToken);
+
+    /// <summary>Deletes one of the signed-in user's key pairs (servers launched with it keep their key).</summary>
+    public Task<ApiAnswer> DeleteKeyPairAsync(ClaimsPrincipal user, string name, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Delete, $"/api/keypairs/{Uri.EscapeDataString(name)}", null, cancellationToken);
 
     /// <summary>Approves or rejects a flavor (admins).</summary>
     public Task<ApiAnswer> DecideFlavorAsync(ClaimsPrincipal user, string flavorName, bool approve, string? reason, CancellationToken cancellationToken = default) =>

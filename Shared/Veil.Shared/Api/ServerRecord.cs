@@ -16,6 +16,12 @@ public sealed record ServerRecord
 
     public string ImageId { get; init; } = "";
 
+    /// <summary>The key pair it was launched with (nova's <c>key_name</c>).</summary>
+    public string? KeyName { get; init; }
+
+    /// <summary>Whether it has a config drive (with its metadata, key and user data).</summary>
+    public bool ConfigDrive { get; init; }
+
     public ServerStatus Status { get; init; } = ServerStatus.Build;
 
     /// <summary>What the boot or delete is doing now.</summary>

@@ -12,6 +12,35 @@ public static class GuestRules
     /// <summary>The most servers one launch request may create (the Portal's wizard and the API both read it).</summary>
     public const int MaxServersPerLaunch = 50;
 
+    /// <summary>
+    /// The most user data a server may have, decoded. nova allows 64 KiB of base64; Veil's spawn command carries the
+    /// guest on one queue message (64 KiB in all), so it allows 16 KiB.
+    /// </summary>
+    public const int MaxUserDataBytes = 16 * 1024;
+
+    /// <summary>
+    /// The most a guest may come to as JSON: its spawn command travels on one host queue message, which holds 64 KiB,
+    /// so metadata, key pair and user data, each within its own limit, must also fit together.
+    /// </summary>
+    public const int MaxSpecJsonBytes = 48 * 1024;
+
+    /// <summary>Why <paramref name="userData"/> (base64) cannot be a server's user data, or null.</summary>
+    public static string? UserDataProblem(string? userData)
+    {
+        if (userData is null)
+        {
+            return null;
+        }
+
+        var bytes = new byte[userData.Length];
+        if (!Convert.TryFromBase64String(userData, bytes, out var length))
+        {
+            return "user data must be base64 (as nova takes it); encode the cloud-config or script first.";
+        }
+
+        return length > MaxUserDataBytes ? $"user data is {length} bytes; at most {MaxUserDataBytes} are allowed." : null;
+    }
+
     /// <summary>Why a launch of <paramref name="count"/> servers is refused, or null.</summary>
     public static string? CountProblem(int count) =>
         count is < 1 or > MaxServersPerLaunch ? $"count {count} must be between 1 and {MaxServersPerLaunch}." : null;
@@ -76,7 +105,28 @@ public static class GuestRules
             problems.Add(new("imageProperties", $"image property {RequestKeys.ImageKernelCommandLine} contains a control character; remove it."));
         }
 
+        if (UserDataProblem(spec.UserData) is { } userDataProblem)
+        {
+            problems.Add(new("userData", userDataProblem));
+        }
+
+        if (spec.KeyPair is { } keyPair && OpenSshPublicKey.Parse(keyPair.PublicKey).Problem is { } keyProblem)
+        {
+            problems.Add(new("keyName", $"key pair '{keyPair.Name}': {keyProblem}"));
+        }
+
+        if ((spec.KeyPair is not null || spec.UserData is not null) && !spec.ConfigDrive)
+        {
+            problems.Add(new("configDrive", "a key pair or user data reaches the guest only on a config drive; this spec has none."));
+        }
+
         problems.AddRange(DeviceBuilder.BusProblems(spec.ImageProperties).Select(p => new FieldProblem("imageProperties", p)));
+        if (problems.Count == 0 && System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec, Contracts.VeilJson.Options).Length is var size and > MaxSpecJsonBytes)
+        {
+            problems.Add(new(spec.UserData is null ? "metadata" : "userData",
+                $"the server's metadata, key pair and user data come to {size} bytes with the rest of it; together they must stay under {MaxSpecJsonBytes} (one host queue message). Send less user data or fewer metadata items."));
+        }
+
         return problems;
     }
 }

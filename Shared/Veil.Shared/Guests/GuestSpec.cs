@@ -41,6 +41,16 @@ public sealed record GuestSpec
     /// <summary>Boots with an initrd beside its kernel (nova's <c>ramdisk_id</c>).</summary>
     public bool HasInitrd => BootsKernelDirectly && (Image?.Initrd is not null || ImageProperties.ContainsKey(MemoryEncryption.RequestKeys.ImageRamdiskId));
 
-    /// <summary>Attach a config drive (as a CD-ROM on a SCSI or SATA bus: q35 has no IDE).</summary>
+    /// <summary>The key pair cloud-init installs for the default user (nova's <c>key_name</c>).</summary>
+    public GuestKey? KeyPair { get; init; }
+
+    /// <summary>User data for cloud-init, base64 as nova takes it (<c>user_data</c>), at most <see cref="GuestRules.MaxUserDataBytes"/> decoded.</summary>
+    public string? UserData { get; init; }
+
+    /// <summary>
+    /// Attach a config drive (as a CD-ROM on a SCSI or SATA bus: q35 has no IDE): nova's ISO 9660 disk labelled
+    /// <c>config-2</c> that the host builds with the guest's metadata, key and user data. Veil has no metadata
+    /// service, so a server with a key pair or user data always gets one.
+    /// </summary>
     public bool ConfigDrive { get; init; }
 }

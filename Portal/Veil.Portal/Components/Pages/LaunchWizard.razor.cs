@@ -16,6 +16,7 @@ public partial class LaunchWizard
     private readonly LaunchRequest request = new();
     private IReadOnlyList<Image> images = [];
     private IReadOnlyList<Flavor> flavors = [];
+    private IReadOnlyList<KeyPair> keyPairs = [];
     private PreflightView? preflight;
     private Dictionary<string, FlavorCapacity> capacities = [];
     private int step;
@@ -29,6 +30,7 @@ public partial class LaunchWizard
     {
         images = await Api.ListImagesAsync(user);
         flavors = (await Api.ListFlavorsAsync(user)).Where(f => f.Status == FlavorStatus.Approved).ToList();
+        keyPairs = await Api.ListKeyPairsAsync(user);
     });
 
     /// <summary>
@@ -73,7 +75,7 @@ public partial class LaunchWizard
     private async Task LaunchAsync()
     {
         launching = true;
-        var answer = await ActAsync("launch", user => Api.CreateServersAsync(user, request.Name.Trim(), request.Count, request.FlavorName!, request.ImageId!, launchKey));
+        var answer = await ActAsync("launch", user => Api.CreateServersAsync(user, request.ToApiRequest(), launchKey));
         launching = false;
         problem = answer?.Problem;
         if (answer is { Succeeded: true })

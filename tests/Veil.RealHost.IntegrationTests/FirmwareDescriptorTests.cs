@@ -14,15 +14,13 @@ namespace Veil.RealHost.IntegrationTests;
 /// </summary>
 public sealed class FirmwareDescriptorTests(RealDaemon real) : IClassFixture<RealDaemon>
 {
-    private static readonly GuestHostParameters Tcg = Host with { DomainType = "qemu", CpuMode = null, Network = new GuestNetwork(GuestNetworkType.User, null) };
-
     private const string NoFirmware = "Unable to find 'efi' firmware that is compatible with the current configuration";
 
     private string DefineFails(string model)
     {
         using var connection = LibvirtConnection.Open(real.Daemon.Uri);
         var spec = Encrypted(model) with { ServerId = Guid.NewGuid() };
-        var refused = Assert.ThrowsAny<LibvirtException>(() => connection.Define(GuestDomainXml.Build(spec, Tcg)).Dispose());
+        var refused = Assert.ThrowsAny<LibvirtException>(() => connection.Define(GuestDomainXml.Build(spec, RealDaemon.Tcg)).Dispose());
         Assert.Null(connection.FindByUuid(spec.ServerId));
         return refused.Message;
     }

@@ -11,8 +11,6 @@ namespace Veil.RealHost.IntegrationTests;
 /// </summary>
 public sealed class RealDriverXmlTests(RealDaemon real) : IClassFixture<RealDaemon>
 {
-    private static readonly GuestHostParameters Tcg = Host with { DomainType = "qemu", CpuMode = null, Network = new GuestNetwork(GuestNetworkType.User, null) };
-
     public static TheoryData<string, string?, bool> PlainShapes() => new()
     {
         { "bios", null, false },
@@ -49,7 +47,7 @@ public sealed class RealDriverXmlTests(RealDaemon real) : IClassFixture<RealDaem
         };
         using var connection = LibvirtConnection.Open(real.Daemon.Uri);
 
-        using var domain = connection.Define(GuestDomainXml.Build(spec, Tcg));
+        using var domain = connection.Define(GuestDomainXml.Build(spec, RealDaemon.Tcg));
         var defined = domain.GetXml(inactive: true);
         domain.Undefine();
 

@@ -22,6 +22,7 @@ public static class OrchestrationsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddCheckedOptions<BootOptions>(builder.Configuration, BootOptions.Section);
+        services.AddCheckedOptions<Images.ImageOptions>(builder.Configuration, Images.ImageOptions.Section);
         services.AddSingleton(DataConverter);
         services.AddTaskHubWorker(builder.Configuration, r => r
             .AddOrchestrator<BootServer>()
@@ -43,6 +44,7 @@ public static class OrchestrationsExtensions
         services.AddSingleton<ServerService>();
         services.AddSingleton<ServerOrchestrations>();
         services.AddSingleton<Catalog.CatalogStore>();
+        services.AddSingleton<Images.ImageUploads>();
         services.AddSingleton<KeyPairs.KeyPairStore>();
         services.AddSingleton<ClaimReconciler>();
         services.AddHostedService<HostEventsListener>();

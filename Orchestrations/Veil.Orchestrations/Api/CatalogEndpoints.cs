@@ -21,6 +21,7 @@ internal static class CatalogEndpoints
         admin.MapPost("/flavors/{name}/reject", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
             DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct));
         admin.MapPost("/images", RegisterImageAsync);
+        admin.MapImageFiles();
     }
 
     private static async Task<IResult> ProposeAsync(ProposeFlavorRequest body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct)

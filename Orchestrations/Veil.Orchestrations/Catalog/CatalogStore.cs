@@ -33,6 +33,40 @@ public sealed class CatalogStore(StorageAccount storage)
 
     public Task<IReadOnlyList<Image>> ListImagesAsync(CancellationToken cancellationToken = default) => ListAsync<Image>("image", cancellationToken);
 
+    /// <summary>
+    /// Gives the image <paramref name="file"/> as its <paramref name="part"/>, unless it has one already: a part is set
+    /// once, as glance's image data is. Conditional on the row's ETag, so two parts uploaded at once both land.
+    /// </summary>
+    public async Task<(Image? Image, bool PartTaken)> AttachImageFileAsync(string id, string part, Veil.Shared.Guests.ImageFile file, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(TableName);
+        while (true)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>("image", id, cancellationToken: cancellationToken);
+            if (!row.HasValue)
+            {
+                return (null, false);
+            }
+
+            var image = JsonSerializer.Deserialize<Image>(row.Value!.GetString("Record")!, VeilJson.Options)!;
+            if (image.Files?.Of(part) is not null)
+            {
+                return (image, true);
+            }
+
+            var updated = image with { Files = (image.Files ?? new Veil.Shared.Guests.GuestImage()).With(part, file) };
+            try
+            {
+                await table.UpdateEntityAsync(Row("image", id, updated), row.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return (updated, false);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Another part landed in between: read again and add this one beside it.
+            }
+        }
+    }
+
     private static TableEntity Row<T>(string kind, string key, T value) => new(kind, key) { ["Record"] = JsonSerializer.Serialize(value, VeilJson.Options) };
 
     private async Task<bool> AddAsync<T>(string kind, string key, T value, CancellationToken cancellationToken)

@@ -44,7 +44,11 @@ public static class AccountExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHostedService<AccountSeeder>();
         builder.Services.AddSingleton<ApiTokens>();
-        builder.Services.AddHttpClient<VeilApi>((services, c) => c.BaseAddress = services.GetRequiredService<IOptions<PortalOptions>>().Value.ApiBaseUrl);
+        builder.Services.AddHttpClient<VeilApi>((services, c) =>
+        {
+            c.BaseAddress = services.GetRequiredService<IOptions<PortalOptions>>().Value.ApiBaseUrl;
+            c.Timeout = Timeout.InfiniteTimeSpan; // VeilApi times its own calls: an image upload may take longer
+        });
         return builder;
     }
 }

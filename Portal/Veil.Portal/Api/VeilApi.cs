@@ -7,9 +7,15 @@ using Veil.Shared.Contracts;
 
 namespace Veil.Portal.Api;
 
-/// <summary>The Orchestrations API on behalf of the signed-in account: every call carries a token minted for it.</summary>
+/// <summary>
+/// The Orchestrations API on behalf of the signed-in account: every call carries a token minted for it. Each call
+/// but an upload gives up after <see cref="CallTimeout"/>; an upload takes as long as the file does (the client
+/// itself has no timeout).
+/// </summary>
 public sealed class VeilApi(HttpClient http, ApiTokens tokens)
 {
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(100);
+
     public async Task<IReadOnlyList<ServerRecord>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ServerRecord>>(user, "/api/servers", cancellationToken) ?? [];
 
@@ -47,6 +53,17 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     /// </summary>
     public Task<ApiAnswer> CreateServersAsync(ClaimsPrincipal user, CreateServerRequest request, string idempotencyKey, CancellationToken cancellationToken = default) =>
         AnswerOfAsync(user, HttpMethod.Post, "/api/servers", request, cancellationToken, idempotencyKey);
+
+    /// <summary>Uploads one file of an image (admins): <paramref name="part"/> is disk (with its format), kernel or initrd.</summary>
+    public async Task<ApiAnswer> UploadImageFileAsync(ClaimsPrincipal user, string imageId, string part, string? format, Stream content, CancellationToken cancellationToken = default)
+    {
+        var path = $"/api/images/{Uri.EscapeDataString(imageId)}/files/{Uri.EscapeDataString(part)}{(format is null ? "" : "?format=" + Uri.EscapeDataString(format))}";
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StreamContent(content) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(user));
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode ? ApiAnswer.Accepted(response.StatusCode) : await RefusalAsync(response, cancellationToken);
+    }
 
     /// <summary>The signed-in user's key pairs.</summary>
     public async Task<IReadOnlyList<KeyPair>> ListKeyPairsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
@@ -196,7 +213,9 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         }
 
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(user));
-        return await http.SendAsync(request, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CallTimeout);
+        return await http.SendAsync(request, timeout.Token);
     }
 
     private async Task<T?> GetAsync<T>(ClaimsPrincipal user, string path, CancellationToken cancellationToken)
@@ -204,7 +223,9 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(user));
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CallTimeout);
+        using var response = await http.SendAsync(request, timeout.Token);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return null;

@@ -7,6 +7,27 @@ namespace Veil.Shared.Guests;
 /// </summary>
 public sealed record GuestImage(ImageFile? Disk = null, ImageFile? Kernel = null, ImageFile? Initrd = null)
 {
+    /// <summary>The parts an image may have, by the names the API and the hosts use.</summary>
+    public static readonly string[] PartNames = ["disk", "kernel", "initrd"];
+
+    /// <summary>The file of <paramref name="part"/>, or null when the image has none.</summary>
+    public ImageFile? Of(string part) => part switch
+    {
+        "disk" => Disk,
+        "kernel" => Kernel,
+        "initrd" => Initrd,
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part, "An image's parts are disk, kernel and initrd."),
+    };
+
+    /// <summary>This image with <paramref name="file"/> as its <paramref name="part"/>.</summary>
+    public GuestImage With(string part, ImageFile file) => part switch
+    {
+        "disk" => this with { Disk = file },
+        "kernel" => this with { Kernel = file },
+        "initrd" => this with { Initrd = file },
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part, "An image's parts are disk, kernel and initrd."),
+    };
+
     public IEnumerable<(string Part, ImageFile File)> Parts()
     {
         if (Disk is not null)

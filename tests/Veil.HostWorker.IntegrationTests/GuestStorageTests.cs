@@ -116,4 +116,26 @@ public sealed class GuestStorageTests : IDisposable
         Assert.Equal(HostCommandOutcome.Succeeded, (await worker.NextEventAsync()).Outcome);
         Assert.False(System.IO.File.Exists(files.ConfigDrive));
     }
+
+    [Fact]
+    public async Task Spawn_ImageDiskLargerThanTheFlavorsByItsOwnHeader_FailsSayingSo_NothingLeftBehind()
+    {
+        await using var worker = new SimulatedHostWorker("intel-none");
+        await worker.StartAsync();
+        var header = new byte[4096];
+        new byte[] { (byte)'Q', (byte)'F', (byte)'I', 0xfb }.CopyTo(header, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(24), 30UL << 30); // a 30 GiB disk
+        var disk = File("big.qcow2", header, format: "qcow2"); // registered without its virtual size: the host reads it
+        var guest = GuestSpecBuilder.Plain("too-big", Guid.NewGuid()) with { Image = new GuestImage(disk) }; // 20 GiB flavor
+
+        await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
+        var outcome = await worker.NextEventAsync();
+
+        Assert.Equal(HostCommandOutcome.Failed, outcome.Outcome);
+        Assert.Equal(HostFailureCode.FlavorDiskSmallerThanImage, outcome.Failure!.Code);
+        Assert.Contains("the image's disk is 30 GiB", outcome.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("flavor's 20 GiB disk", outcome.Failure.Message, StringComparison.Ordinal);
+        Assert.Empty(worker.Services.GetRequiredService<Hypervisor>().ListDomains());
+        Assert.Null(worker.Services.GetRequiredService<GuestStorage>().DiskOf(guest.ServerId));
+    }
 }

@@ -19,12 +19,13 @@ public sealed class ImageUploadTests(LocalVeil stack)
 {
     private static readonly JsonSerializerOptions Json = VeilJson.Options;
 
-    /// <summary>A qcow2 file as far as its first bytes go (qcow2's magic, version 3), then <paramref name="length"/> bytes in all.</summary>
-    private static byte[] Qcow2(int length)
+    /// <summary>A qcow2 file as far as its header's first fields go (magic, version 3, a virtual size), <paramref name="length"/> bytes in all.</summary>
+    private static byte[] Qcow2(int length, long virtualSize = 1L << 30)
     {
         var bytes = RandomNumberGenerator.GetBytes(length);
         byte[] header = [(byte)'Q', (byte)'F', (byte)'I', 0xfb, 0, 0, 0, 3];
         header.CopyTo(bytes, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(24), virtualSize);
         return bytes;
     }
 
@@ -75,6 +76,7 @@ public sealed class ImageUploadTests(LocalVeil stack)
         Assert.Equal(disk.Length, image.Files!.Disk!.SizeBytes);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(disk)), image.Files.Disk.Sha256);
         Assert.Equal("qcow2", image.Files.Disk.Format);
+        Assert.Equal(1L << 30, image.Files.Disk.VirtualSizeBytes);
         Assert.StartsWith($"blob:{ImageUploads.Container}/{id}/disk/", image.Files.Disk.Source, StringComparison.Ordinal);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(kernel)), image.Files.Kernel!.Sha256);
         Assert.Null(image.Files.Kernel.Format);
@@ -86,6 +88,28 @@ public sealed class ImageUploadTests(LocalVeil stack)
         var settled = await stack.SettledAsync(server.ProjectId, server.ServerId);
         Assert.True(settled.Status == ServerStatus.Active, $"the boot ended {settled.Status}: {settled.Fault}");
         Assert.Contains("<kernel>", settled.DomainXml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upload_DiskLargerThanAFlavorsDisk_LaunchRefusedNamingTheFlavor_CapacitySaysWhy()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-upload-" + Guid.NewGuid().ToString("N")[..6]);
+        var id = await NewImageAsync(admin);
+        (await PutAsync(admin, id, "disk", Qcow2(10_000, virtualSize: 8L << 30), "qcow2")).EnsureSuccessStatusCode();
+        var flavor = "small-disk-" + Guid.NewGuid().ToString("N")[..8];
+        (await admin.PostAsJsonAsync("/api/flavors", new { name = flavor, vCpus = 1, memoryMiB = 512, diskGiB = 5, extraSpecs = new Dictionary<string, string>() })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/flavors/{flavor}/approve", new { })).EnsureSuccessStatusCode();
+
+        var launch = await tenant.PostAsJsonAsync("/api/servers", new CreateServerRequest("big", flavor, id), Json);
+        var problem = await launch.Content.ReadFromJsonAsync<JsonElement>();
+        var capacity = await tenant.GetFromJsonAsync<FlavorCapacity>($"/api/flavors/{flavor}/capacity?imageId={id}", Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, launch.StatusCode);
+        Assert.Equal("flavorName", problem.GetProperty("field").GetString());
+        Assert.Contains("the image's disk is 8 GiB", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("flavor's 5 GiB disk", capacity!.Conflict, StringComparison.Ordinal);
+        Assert.Empty((await tenant.GetFromJsonAsync<ServerRecord[]>("/api/servers", Json))!);
     }
 
     [Fact]

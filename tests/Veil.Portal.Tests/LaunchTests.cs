@@ -109,3 +109,25 @@ public sealed class LaunchTests : BunitTest
         Assert.True(page.Find("input[data-testid='image-sev-only-bios'], [data-testid='image-sev-only-bios'] input").HasAttribute("disabled"));
     }
 }
+
+public sealed class ImageFitTests
+{
+    [Fact]
+    public void ImageFit_DiskLargerThanEveryApprovedFlavors_DoesNotFitSayingWhy()
+    {
+        var image = new Veil.Shared.Api.Image
+        {
+            Id = "big",
+            Name = "Big",
+            Files = new(new Veil.Shared.Guests.ImageFile("blob:veil-images/big/disk/1", 1, new string('0', 64), "qcow2") { VirtualSizeBytes = 40L << 30 }),
+        };
+        Veil.Shared.Api.Flavor Plain(string name, int diskGiB) => new() { Name = name, VCpus = 1, MemoryMiB = 512, DiskGiB = diskGiB, Status = Veil.Shared.Contracts.FlavorStatus.Approved };
+
+        var none = ImageFit.Of(image, [Plain("m1.small", 20)]);
+        var one = ImageFit.Of(image, [Plain("m1.small", 20), Plain("m1.large", 80)]);
+
+        Assert.False(none.Fits);
+        Assert.StartsWith("m1.small: the image's disk is 40 GiB", none.Problem, StringComparison.Ordinal);
+        Assert.Equal(["m1.large"], one.Flavors);
+    }
+}

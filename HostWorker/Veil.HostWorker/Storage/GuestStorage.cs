@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Microsoft.Extensions.Options;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Libvirt;
+using Veil.Shared.Contracts;
 using Veil.Shared.Guests;
 
 namespace Veil.HostWorker.Storage;
@@ -30,6 +31,11 @@ public sealed class GuestStorage(Hypervisor hypervisor, ImageCache images, IOpti
         foreach (var (part, file) in guest.Image?.Parts() ?? [])
         {
             cached[part] = await images.FetchAsync(part, file, cancellationToken);
+        }
+
+        if (cached.GetValueOrDefault("disk") is { } diskPath && GuestRules.ImageDiskProblem(Measured(guest.Image!, diskPath), guest.DiskGiB) is { } tooSmall)
+        {
+            throw new GuestStorageException(HostFailureCode.FlavorDiskSmallerThanImage, $"Image disk {guest.Image!.Disk!.Source}: {tooSmall}");
         }
 
         Directory.CreateDirectory(files.Directory);
@@ -108,6 +114,19 @@ public sealed class GuestStorage(Hypervisor hypervisor, ImageCache images, IOpti
                 : new XElement("backingStore",
                     new XElement("path", backingPath),
                     new XElement("format", new XAttribute("type", backingFormat ?? "raw")))).ToString();
+
+    /// <summary>The image with its disk's size as the verified file's own header says, not as the image was registered.</summary>
+    private static GuestImage Measured(GuestImage image, string diskPath)
+    {
+        var header = new byte[DiskImageHeader.Length];
+        using (var file = File.OpenRead(diskPath))
+        {
+            file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+
+        var disk = image.Disk!;
+        return image with { Disk = disk with { VirtualSizeBytes = DiskImageHeader.VirtualSize(disk.Format ?? "raw", header, new FileInfo(diskPath).Length) } };
+    }
 
     private static void CopyOnce(string? source, string target)
     {

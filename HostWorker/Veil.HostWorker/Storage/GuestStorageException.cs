@@ -23,6 +23,6 @@ public sealed class GuestStorageException : Exception
     {
     }
 
-    /// <summary><see cref="HostFailureCode.ImageUnavailable"/>, <see cref="HostFailureCode.ImageMismatch"/> or <see cref="HostFailureCode.ConfigDriveFailed"/>.</summary>
+    /// <summary><see cref="HostFailureCode.ImageUnavailable"/>, <see cref="HostFailureCode.ImageMismatch"/>, <see cref="HostFailureCode.FlavorDiskSmallerThanImage"/> or <see cref="HostFailureCode.ConfigDriveFailed"/>.</summary>
     public HostFailureCode Code { get; }
 }

@@ -68,6 +68,11 @@ internal static class CatalogEndpoints
                 return ApiProblems.NotFound($"Image '{imageId}'");
             }
 
+            if (Veil.Shared.Guests.GuestRules.ImageDiskProblem(image.Files, flavor.DiskGiB) is { } diskProblem)
+            {
+                return Results.Ok(new FlavorCapacity(flavor.Name, null, 0, null, diskProblem));
+            }
+
             properties = image.Properties;
         }
 

@@ -18,9 +18,6 @@ public sealed class ImageUploads(StorageAccount storage, IOptions<ImageOptions> 
 
     private const int BlockBytes = 4 << 20;
 
-    /// <summary>qcow2's magic, the first four bytes of every qcow2 file: "QFI" and 0xfb.</summary>
-    private static readonly byte[] Qcow2Magic = [(byte)'Q', (byte)'F', (byte)'I', 0xfb];
-
     /// <summary>The stored file, or why the body cannot be this image's <paramref name="part"/> (nothing stored).</summary>
     public async Task<(ImageFile? File, UploadRefusal? Refusal)> StoreAsync(string imageId, string part, string? format, Stream body, CancellationToken cancellationToken)
     {
@@ -30,12 +27,18 @@ public sealed class ImageUploads(StorageAccount storage, IOptions<ImageOptions> 
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[BlockBytes];
         var blocks = new List<string>();
+        var header = Array.Empty<byte>();
         long length = 0;
         while (await FillAsync(body, buffer, cancellationToken) is var filled and > 0)
         {
             if (length == 0 && FormatProblem(part, format, buffer.AsSpan(0, filled)) is { } formatProblem)
             {
                 return (null, new UploadRefusal(false, formatProblem));
+            }
+
+            if (length == 0)
+            {
+                header = buffer[..Math.Min(filled, DiskImageHeader.Length)];
             }
 
             length += filled;
@@ -56,7 +59,10 @@ public sealed class ImageUploads(StorageAccount storage, IOptions<ImageOptions> 
         }
 
         await blob.CommitBlockListAsync(blocks, cancellationToken: cancellationToken);
-        var file = new ImageFile($"{ImageFile.BlobScheme}{Container}/{name}", length, Convert.ToHexStringLower(sha256.GetHashAndReset()), part == "disk" ? format : null);
+        var file = new ImageFile($"{ImageFile.BlobScheme}{Container}/{name}", length, Convert.ToHexStringLower(sha256.GetHashAndReset()), part == "disk" ? format : null)
+        {
+            VirtualSizeBytes = part == "disk" ? DiskImageHeader.VirtualSize(format!, header, length) : null,
+        };
         return (file, null);
     }
 
@@ -72,7 +78,7 @@ public sealed class ImageUploads(StorageAccount storage, IOptions<ImageOptions> 
     /// A disk said to be qcow2 must start as one; one said to be raw must not, or the guest would be handed the
     /// qcow2 header (and whatever backing file it names) as its own disk's first sectors.
     /// </summary>
-    private static string? FormatProblem(string part, string? format, ReadOnlySpan<byte> start) => (part, format, start.StartsWith(Qcow2Magic)) switch
+    private static string? FormatProblem(string part, string? format, ReadOnlySpan<byte> start) => (part, format, DiskImageHeader.IsQcow2(start)) switch
     {
         ("disk", "qcow2", false) => "The disk was said to be qcow2 but does not start with qcow2's magic ('QFI\\xfb'); upload it with format=raw if it is a raw disk.",
         ("disk", "raw", true) => "The disk was said to be raw but is a qcow2 image; upload it with format=qcow2.",

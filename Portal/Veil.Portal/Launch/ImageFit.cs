@@ -5,7 +5,7 @@ using Veil.Shared.MemoryEncryption;
 namespace Veil.Portal.Launch;
 
 /// <summary>
-/// Which approved flavors can boot an image, by the same resolver the API applies: the wizard offers an image only
+/// Which approved flavors can boot an image, by the same resolver and disk rule the API applies: the wizard offers an image only
 /// when some flavor fits it, and says which memory-encryption models it can run with.
 /// </summary>
 public sealed record ImageFit(IReadOnlyList<string> Flavors, IReadOnlyList<string> Models, string? Problem)
@@ -22,7 +22,11 @@ public sealed record ImageFit(IReadOnlyList<string> Flavors, IReadOnlyList<strin
         foreach (var flavor in flavors)
         {
             var check = MemoryEncryptionResolver.Check(flavor.ExtraSpecs, image.Properties, null);
-            if (check.Resolution is { } resolution)
+            if (Veil.Shared.Guests.GuestRules.ImageDiskProblem(image.Files, flavor.DiskGiB) is { } diskProblem)
+            {
+                problem ??= $"{flavor.Name}: {diskProblem}";
+            }
+            else if (check.Resolution is { } resolution)
             {
                 fitting.Add(flavor.Name);
                 models.Add(resolution.Model is { } model ? model.ToName() : "none");

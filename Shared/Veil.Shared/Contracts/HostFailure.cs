@@ -27,6 +27,9 @@ public enum HostFailureCode
     /// <summary>An image file's size or SHA-256 is not what the image says: it was not used.</summary>
     ImageMismatch,
 
+    /// <summary>The image's disk is larger than the flavor's (nova's FlavorDiskSmallerThanImage), as the fetched file's header says.</summary>
+    FlavorDiskSmallerThanImage,
+
     /// <summary>The guest's config drive could not be built (the host's <c>genisoimage</c> is missing or failed).</summary>
     ConfigDriveFailed,
 

@@ -58,6 +58,12 @@ public sealed record GuestImage(ImageFile? Disk = null, ImageFile? Kernel = null
 /// <param name="Format">For a disk: <c>qcow2</c> or <c>raw</c>; null for a kernel or initrd.</param>
 public sealed record ImageFile(string Source, long SizeBytes, string Sha256, string? Format = null)
 {
+    /// <summary>
+    /// For a disk: the size of the disk the guest sees (qcow2's virtual size; a raw file's length), when known —
+    /// measured on upload, or given at registration. A flavor's disk must hold it (nova's FlavorDiskSmallerThanImage).
+    /// </summary>
+    public long? VirtualSizeBytes { get; init; }
+
     public const string FileScheme = "file://";
     public const string BlobScheme = "blob:";
 
@@ -90,6 +96,11 @@ public sealed record ImageFile(string Source, long SizeBytes, string Sha256, str
         if (isDisk && !DiskFormats.Contains(Format))
         {
             return $"{part}: format '{Format}' must be one of {string.Join(", ", DiskFormats)}.";
+        }
+
+        if (VirtualSizeBytes is <= 0 || (!isDisk && VirtualSizeBytes is not null))
+        {
+            return isDisk ? $"{part}: virtualSizeBytes is {VirtualSizeBytes}; it must be the disk's size in bytes, or left out." : $"{part}: a {part} has no virtual size; leave it out.";
         }
 
         return !isDisk && Format is not null ? $"{part}: a {part} has no format; leave it out." : null;

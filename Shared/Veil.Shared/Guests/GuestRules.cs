@@ -41,6 +41,12 @@ public static class GuestRules
         return length > MaxUserDataBytes ? $"user data is {length} bytes; at most {MaxUserDataBytes} are allowed." : null;
     }
 
+    /// <summary>Why a flavor's disk of <paramref name="diskGiB"/> cannot hold the image's disk, or null (also when its size is not known).</summary>
+    public static string? ImageDiskProblem(GuestImage? image, int diskGiB) =>
+        image?.Disk?.VirtualSizeBytes is { } size && size > (long)diskGiB << 30
+            ? $"the image's disk is {Math.Ceiling(size / (double)(1L << 30))} GiB ({size} bytes), larger than the flavor's {diskGiB} GiB disk; choose a flavor with a larger disk."
+            : null;
+
     /// <summary>Why a launch of <paramref name="count"/> servers is refused, or null.</summary>
     public static string? CountProblem(int count) =>
         count is < 1 or > MaxServersPerLaunch ? $"count {count} must be between 1 and {MaxServersPerLaunch}." : null;
@@ -87,6 +93,11 @@ public static class GuestRules
         if (spec.DiskGiB is < 1 or > 64 * 1024)
         {
             problems.Add(new("diskGiB", $"disk is {spec.DiskGiB} GiB; it must be between 1 GiB and 64 TiB."));
+        }
+
+        if (ImageDiskProblem(spec.Image, spec.DiskGiB) is { } diskProblem)
+        {
+            problems.Add(new("diskGiB", diskProblem));
         }
 
         if (spec.Metadata.Count > GuestText.MaxMetadataItems)

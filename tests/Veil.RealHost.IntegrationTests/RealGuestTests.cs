@@ -65,9 +65,13 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"os-start": null}"""))).StatusCode);
         Assert.Equal(ServerStatus.Active, (await PowerSettledAsync(server.ServerId)).Status);
         Assert.Equal(DomainState.Running, DomainStateOf(server.ServerId));
+        // Started again, the guest boots to its marker again (a new QEMU: its console starts afresh).
+        var afterStart = await ConsoleUntilAsync(tenant, server.ServerId, log => log != console && LastBootReachedMarker(log), "the started guest's console never reached its marker again");
         Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsync($"/api/servers/{server.ServerId}/action", Json("""{"reboot": {"type": "HARD"}}"""))).StatusCode);
         Assert.Equal(ServerStatus.Active, (await PowerSettledAsync(server.ServerId)).Status);
         Assert.Equal(DomainState.Running, DomainStateOf(server.ServerId));
+        // A reset is a reboot of the same QEMU: its console shows one more boot, which reaches the marker too.
+        await ConsoleUntilAsync(tenant, server.ServerId, log => Boots(log) > Boots(afterStart) && LastBootReachedMarker(log), "the reset guest's console never showed a second boot reaching its marker");
         var actionNames = (await tenant.GetFromJsonAsync<List<ServerActionView>>($"/api/servers/{server.ServerId}/actions", VeilJson.Options))!.Select(a => a.Name);
         Assert.Equal(["BootServer", "PowerServer", "PowerServer", "PowerServer"], actionNames);
 
@@ -91,6 +95,20 @@ public sealed class RealGuestTests(RealVeil stack) : IClassFixture<RealVeil>
         Assert.False(Directory.Exists(files.Directory));
         Assert.Equal("", (await tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{server.ServerId}/console-log", VeilJson.Options))!.Output);
     }
+
+    private const string KernelBanner = "Linux version ";
+
+    private static int Boots(string log) => (log.Length - log.Replace(KernelBanner, "", StringComparison.Ordinal).Length) / KernelBanner.Length;
+
+    private static bool LastBootReachedMarker(string log) =>
+        log.LastIndexOf(KernelBanner, StringComparison.Ordinal) is var start and >= 0 && log[start..].Contains(DemoImage.Marker, StringComparison.Ordinal);
+
+    private static async Task<string> ConsoleUntilAsync(HttpClient tenant, Guid serverId, Func<string, bool> done, string why) =>
+        (await Eventually.Until(
+            () => tenant.GetFromJsonAsync<ConsoleLog>($"/api/servers/{serverId}/console-log", VeilJson.Options)!,
+            log => done(log!.Output),
+            log => $"{why}: '{log?.Output[^Math.Min(log.Output.Length, 1500)..]}'",
+            TimeSpan.FromMinutes(3)))!.Output;
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 

@@ -8,8 +8,9 @@ public sealed class ServerPagesTests : BunitTest
     private static readonly Guid Id = Guid.Parse("8b1c52c4-0f1e-4b43-9a61-2a0c1d6f2e10");
 
     [Fact]
-    public void ServerList_ShowsStatusModelHostSlotAndFaults()
+    public void ServerList_Admin_ShowsStatusModelProjectHostSlotAndFaults()
     {
+        SignInAdmin();
         Api.Answers["/api/servers"] = $$"""
             [{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"snp.small","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","asidSlot":7},
              {"serverId":"{{Guid.NewGuid()}}","projectId":"demo","name":"web-2","flavorName":"es.small","status":"error","step":"error","model":"amd-sev-es","fault":"No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES."}]
@@ -21,6 +22,7 @@ public sealed class ServerPagesTests : BunitTest
         Assert.Contains("ACTIVE", page.Markup, StringComparison.Ordinal);
         Assert.Equal(["SEV-SNP", "SEV-ES"], page.FindAll("[data-testid=model-badge]").Select(b => b.TextContent.Trim()));
         Assert.Contains("genoa-snp", page.Markup, StringComparison.Ordinal);
+        Assert.Equal("demo", page.Find("[data-testid=project]").TextContent);
         Assert.Contains("No valid host was found. rome-sev: no HW_CPU_X86_AMD_SEV_ES.", page.Markup, StringComparison.Ordinal);
         Assert.Contains($"/servers/{Id}", page.Markup, StringComparison.Ordinal);
         Assert.Contains("/api/servers Bearer", Api.Seen);
@@ -69,11 +71,13 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
-    public void ServerDetail_ShowsPlacementFaultAndDomainXml()
+    public void ServerDetail_Admin_ShowsHostSlotPlacementAndDomainXml()
     {
+        SignInAdmin();
         Api.Answers[$"/api/servers/{Id}"] = $$"""
             {"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"snp.small","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-snp","providerName":"genoa-snp_amd_sev_snp","asidSlot":7,
-             "placement":"Chose genoa-snp; left out rome-sev: no HW_CPU_X86_AMD_SEV_SNP.","domainXml":"<domain type='kvm'><launchSecurity type='sev-snp'><policy>0x00030000</policy></launchSecurity></domain>"}
+             "placement":"Chose genoa-snp; left out rome-sev: no HW_CPU_X86_AMD_SEV_SNP.","domainXml":"<domain type='kvm'><launchSecurity type='sev-snp'><policy>0x00030000</policy></launchSecurity></domain>",
+             "launchSecurity":{"type":"sev-snp","policy":"0x00030000"} }
             """;
 
         var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
@@ -84,6 +88,38 @@ public sealed class ServerPagesTests : BunitTest
         Assert.Contains("launchSecurity type='sev-snp'", page.Find("[data-testid=domain-xml]").TextContent, StringComparison.Ordinal);
         Assert.Equal("type 'sev-snp', policy 0x00030000", page.Find("[data-testid=launch-security]").TextContent.Trim());
         Assert.Equal("SEV-SNP", page.Find("[data-testid=model-badge]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void ServerDetail_Tenant_TheirGuestNotTheFleet_NoHostRowsNoEngineHistory()
+    {
+        // What the API gives a tenant (ServerRecord.ForTenant): no host, slot, placement or domain XML.
+        Api.Answers[$"/api/servers/{Id}"] = $$"""
+            {"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"snp.small","status":"active","step":"active","model":"amd-sev-snp",
+             "launchSecurity":{"type":"sev-snp","policy":"0x00030000"},"createdAt":"2026-12-03T08:00:00Z"}
+            """;
+        Api.Answers[$"/api/servers/{Id}/actions"] = """[{"instanceId":"boot-1","name":"BootServer","runtimeStatus":"completed","createdAt":"2026-12-03T08:00:00Z","completedAt":null,"failureDetails":null,"history":[]}]""";
+
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
+
+        page.WaitForAssertion(() => Assert.Equal("type 'sev-snp', policy 0x00030000", page.Find("[data-testid=launch-security]").TextContent.Trim()));
+        Assert.Contains("BootServer · completed", page.Find("[data-testid=action-BootServer]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=host]"));
+        Assert.Empty(page.FindAll("[data-testid=history-link]"));
+        Assert.Empty(page.FindAll("[data-testid=domain-xml]"));
+        Assert.DoesNotContain("ASID slot", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServerList_Tenant_NoProjectHostOrSlotColumns()
+    {
+        Api.Answers["/api/servers"] = $$"""[{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"tiny","status":"active"}]""";
+
+        var page = Render<Servers>();
+
+        page.WaitForAssertion(() => Assert.Contains("web-1", page.Markup, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=project]"));
+        Assert.DoesNotContain("ASID slot", page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,12 +14,12 @@ internal static class ServersEndpoints
         api.MapGet("/servers", async (ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
         {
             var caller = VeilCaller.From(user);
-            return Results.Ok(await servers.ListAsync(caller.IsAdmin ? null : caller.ProjectId, ct));
+            return Results.Ok((await servers.ListAsync(caller.IsAdmin ? null : caller.ProjectId, ct)).Select(s => View(s, caller)));
         });
         api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
-            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(server) : ApiProblems.NotFound($"Server '{id}'"));
+            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(View(server, VeilCaller.From(user))) : ApiProblems.NotFound($"Server '{id}'"));
         api.MapGet("/servers/{id}/actions", async (string id, ClaimsPrincipal user, ServerStore servers, DurableTaskClient client, CancellationToken ct) =>
-            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, client, ct)) : ApiProblems.NotFound($"Server '{id}'"));
+            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, VeilCaller.From(user).IsAdmin, client, ct)) : ApiProblems.NotFound($"Server '{id}'"));
         api.MapGet("/servers/{id}/console-log", async (string id, int? length, ClaimsPrincipal user, ServerStore servers, Veil.Storage.StorageAccount storage, CancellationToken ct) =>
         {
             if (length is < 1 or > MaxConsoleLines)
@@ -113,11 +113,15 @@ internal static class ServersEndpoints
         }
     }
 
+    /// <summary>A server as the caller may see it: all of it for an admin, the tenant's view otherwise.</summary>
+    private static ServerRecord View(ServerRecord server, VeilCaller caller) => caller.IsAdmin ? server : server.ForTenant();
+
     /// <summary>
-    /// The server's action log, as nova's instance actions: each orchestration that acted on it (boot, deletes) with
-    /// its history, so its owner can see which step failed and why without admin rights.
+    /// The server's action log, as nova's instance actions: each orchestration that acted on it (boot, power
+    /// actions, deletes) with when it ran and how it ended. Admins also get each one's history and failure; a tenant
+    /// does not — they name hosts, slots and other engine internals (the server's fault says why in their terms).
     /// </summary>
-    private static async Task<List<ServerActionView>> ActionsAsync(ServerRecord server, DurableTaskClient client, CancellationToken ct)
+    private static async Task<List<ServerActionView>> ActionsAsync(ServerRecord server, bool admin, DurableTaskClient client, CancellationToken ct)
     {
         var instances = new List<OrchestrationMetadata>();
         if (server.BootInstanceId is { } boot && await client.GetInstanceAsync(boot, getInputsAndOutputs: false, ct) is { } booted)
@@ -133,8 +137,8 @@ internal static class ServersEndpoints
         foreach (var instance in instances.OrderBy(i => i.CreatedAt))
         {
             var view = instance.ToView();
-            var history = (await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)).Select(OrchestrationViews.ToView).ToList();
-            actions.Add(new ServerActionView(view.InstanceId, view.Name, view.RuntimeStatus, view.CreatedAt, view.CompletedAt, view.FailureDetails, history));
+            var history = admin ? (await client.GetOrchestrationHistoryAsync(instance.InstanceId, ct)).Select(OrchestrationViews.ToView).ToList() : [];
+            actions.Add(new ServerActionView(view.InstanceId, view.Name, view.RuntimeStatus, view.CreatedAt, view.CompletedAt, admin ? view.FailureDetails : null, history));
         }
 
         return actions;
@@ -148,7 +152,7 @@ internal static class ServersEndpoints
         var result = await service.LaunchAsync(caller.ProjectId, caller.Subject, body, key, ct);
         return result.Refusal switch
         {
-            null => Results.Accepted($"/api/servers/{result.Servers[0].ServerId}", result.Servers),
+            null => Results.Accepted($"/api/servers/{result.Servers[0].ServerId}", result.Servers.Select(s => View(s, caller)).ToList()),
             { Kind: LaunchRefusalKind.Forbidden } refusal => ApiProblems.Forbidden(refusal.Message),
             { Kind: LaunchRefusalKind.KeyReused } refusal => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: refusal.Message),
             var refusal => ApiProblems.BadField(refusal.Field, refusal.Message),

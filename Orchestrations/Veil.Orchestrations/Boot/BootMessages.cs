@@ -21,8 +21,11 @@ public sealed record BootServerInput(string ProjectId, GuestSpec Guest, BootLimi
 /// <summary>Input of <see cref="DeleteServer"/>.</summary>
 public sealed record DeleteServerInput(string ProjectId, Guid ServerId, BootLimits Limits);
 
-/// <summary>Placement's answer for one boot: hosts to try in order, and why the others were left out.</summary>
-public sealed record PlacementOutcome(IReadOnlyList<PlacementCandidate> Candidates, string Explanation, MemoryEncryptionModel? Model);
+/// <summary>
+/// Placement's answer for one boot: hosts to try in order, and why the others were left out — for operators, and,
+/// when no host qualifies, in the tenant's terms (<c>TenantExplanation</c>, naming no host).
+/// </summary>
+public sealed record PlacementOutcome(IReadOnlyList<PlacementCandidate> Candidates, string Explanation, MemoryEncryptionModel? Model, string? TenantExplanation = null);
 
 /// <summary>Claim a slot on a host's provider for a server.</summary>
 public sealed record ClaimRequest(string HostName, string ProviderName, AsidRange Asids, Guid ServerId);
@@ -39,14 +42,14 @@ public sealed record SpawnStarted(bool Sent, string? DeletedBy);
 /// <summary>Put a command on a host's queue.</summary>
 public sealed record HostCommandRequest(string HostName, HostCommand Command);
 
-/// <summary>How a boot ended, for the server's record.</summary>
-public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null);
+/// <summary>How a boot ended, for the server's record: the fault for operators and, in its own terms, for the tenant.</summary>
+public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null, string? TenantFault = null);
 
 /// <summary>What a delete acts on: whether the server's boot has ended, and the server as recorded.</summary>
 public sealed record DeleteSubject(bool BootEnded, ServerRecord? Server);
 
 /// <summary>How a delete ended, for the server's record; the slot it held is released first.</summary>
-public sealed record DeleteOutcome(string ProjectId, Guid ServerId, ServerStatus Status, AsidClaim? Release, string? Fault = null);
+public sealed record DeleteOutcome(string ProjectId, Guid ServerId, ServerStatus Status, AsidClaim? Release, string? Fault = null, string? TenantFault = null);
 
 /// <summary>What a boot shows as its custom status while it runs (the Portal's instance page reads it).</summary>
 public sealed record BootStatus(ServerStep Step, string? Host = null, int? Slot = null, string? Fault = null);
@@ -65,4 +68,4 @@ public static class BootEvents
 public sealed record PowerServerInput(string ProjectId, Guid ServerId, string HostName, Veil.Shared.Contracts.HostCommandKind Kind, BootLimits Limits);
 
 /// <summary>How a power action ended: the status the server now has, and why it failed if it did.</summary>
-public sealed record PowerOutcome(string ProjectId, Guid ServerId, Veil.Shared.Contracts.ServerStatus Status, string? Fault);
+public sealed record PowerOutcome(string ProjectId, Guid ServerId, Veil.Shared.Contracts.ServerStatus Status, string? Fault, string? TenantFault = null);

@@ -31,10 +31,11 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         Logs.BootPlaced(logger, guest.ServerId, placement.Candidates.Count);
         if (placement.Candidates.Count == 0)
         {
-            return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation));
+            return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation, TenantFault: placement.TenantExplanation));
         }
 
         var failures = new List<string>();
+        var tenantFailures = new SortedSet<string>(StringComparer.Ordinal); // what went wrong, without the host
         foreach (var candidate in placement.Candidates.Take(settings.MaxAttempts))
         {
             AsidClaim? claim = null;
@@ -45,6 +46,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 if (claim is null)
                 {
                     failures.Add($"{candidate.HostName}: its last free slot on {provider} was claimed by another boot");
+                    tenantFailures.Add("its slot was taken by another boot");
                     Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
                     continue;
                 }
@@ -70,6 +72,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             failures.Add(answer is null
                 ? $"{candidate.HostName}: no answer within {settings.HostResultTimeout.TotalSeconds:F0} s"
                 : $"{candidate.HostName}: {answer.Failure}");
+            tenantFailures.Add(answer?.Failure?.CodeWord ?? "no answer");
             Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
             if (answer is null)
             {
@@ -85,7 +88,8 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         }
 
         var fault = $"No valid host was found: every host tried failed ({string.Join("; ", failures)}). {placement.Explanation}";
-        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault));
+        var tenantFault = $"No valid host was found: the hosts tried could not start it ({string.Join(", ", tenantFailures)}).";
+        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault, TenantFault: tenantFault));
     }
 
     /// <summary>The host's answer to this command, or null after the timeout. Answers to earlier commands are skipped.</summary>

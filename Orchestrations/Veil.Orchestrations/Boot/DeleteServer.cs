@@ -54,7 +54,8 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
                 var why = answer is null ? "no answer" : $"{answer.Failure}";
-                await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}"));
+                await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
+                    $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator."));
                 return ServerStatus.Error;
             }
         }

@@ -3,7 +3,11 @@ using Veil.Shared.Contracts;
 
 namespace Veil.Shared.Api;
 
-/// <summary>A tenant's server as the API shows it.</summary>
+/// <summary>
+/// A server as Veil records it and shows it to admins. A tenant is shown <see cref="ForTenant"/>: their guest, not
+/// the fleet — no host, provider, slot, placement account, domain XML or orchestration ids, and the fault in
+/// their own terms.
+/// </summary>
 public sealed record ServerRecord
 {
     public required Guid ServerId { get; init; }
@@ -35,8 +39,14 @@ public sealed record ServerRecord
 
     public int? AsidSlot { get; init; }
 
-    /// <summary>Why the server is in ERROR, with the placement explanation.</summary>
+    /// <summary>Why the server is in ERROR (or its last action failed), with the placement explanation: for operators.</summary>
     public string? Fault { get; init; }
+
+    /// <summary>The same, in the tenant's terms: what kind of host was missing and what they can do, naming no host.</summary>
+    public string? TenantFault { get; init; }
+
+    /// <summary>The launch security libvirt holds for it (type and policy), once ACTIVE with an encrypted model.</summary>
+    public LaunchSecurityView? LaunchSecurity { get; init; }
 
     /// <summary>Placement's account of the boot: the host chosen and why every other host was left out.</summary>
     public string? Placement { get; init; }
@@ -69,10 +79,14 @@ public sealed record ServerRecord
     };
 
     /// <summary>How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held). Ignored once being deleted.</summary>
-    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml) => IsBeingDeleted ? this : status switch
+    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null) => IsBeingDeleted ? this : status switch
     {
-        ServerStatus.Active => this with { Status = status, Step = ServerStep.Active, DomainXml = domainXml ?? DomainXml, Fault = null },
-        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault, HostName = null, ProviderName = null, AsidSlot = null },
+        ServerStatus.Active => this with
+        {
+            Status = status, Step = ServerStep.Active, DomainXml = domainXml ?? DomainXml, Fault = null, TenantFault = null,
+            LaunchSecurity = LaunchSecurityView.FromDomainXml(domainXml ?? DomainXml),
+        },
+        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault, TenantFault = tenantFault, HostName = null, ProviderName = null, AsidSlot = null },
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A boot ends ACTIVE or ERROR."),
     };
 
@@ -93,10 +107,10 @@ public sealed record ServerRecord
 
     /// <summary>How a power action ended: ACTIVE or SHUTOFF as the domain now is, with why it failed if it did (the
     /// server stays as it was). Ignored once being deleted.</summary>
-    public ServerRecord WithPowerOutcome(ServerStatus status, string? fault) => IsBeingDeleted ? this : status switch
+    public ServerRecord WithPowerOutcome(ServerStatus status, string? fault, string? tenantFault = null) => IsBeingDeleted ? this : status switch
     {
-        ServerStatus.Active => this with { Status = status, Step = ServerStep.Active, Fault = fault },
-        ServerStatus.Shutoff => this with { Status = status, Step = ServerStep.Shutoff, Fault = fault },
+        ServerStatus.Active => this with { Status = status, Step = ServerStep.Active, Fault = fault, TenantFault = tenantFault },
+        ServerStatus.Shutoff => this with { Status = status, Step = ServerStep.Shutoff, Fault = fault, TenantFault = tenantFault },
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A power action ends ACTIVE or SHUTOFF."),
     };
 
@@ -105,10 +119,34 @@ public sealed record ServerRecord
         Status == ServerStatus.Deleting ? this with { DeleteInstanceId = deleteInstanceId } : this;
 
     /// <summary>How the delete ended: DELETED (nothing held any more) or ERROR with why.</summary>
-    public ServerRecord WithDeleteOutcome(ServerStatus status, string? fault) => status switch
+    public ServerRecord WithDeleteOutcome(ServerStatus status, string? fault, string? tenantFault = null) => status switch
     {
         ServerStatus.Deleted => this with { Status = status, Step = ServerStep.Deleted, HostName = null, ProviderName = null, AsidSlot = null },
-        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault },
+        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault, TenantFault = tenantFault },
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A delete ends DELETED or ERROR."),
     };
+
+    /// <summary>
+    /// What the server's tenant is shown. A fault recorded without a tenant's version (by the reconciler, or before
+    /// Veil kept one) is shown as a plain statement that it failed, never with the operator's details.
+    /// </summary>
+    public ServerRecord ForTenant() => this with
+    {
+        HostName = null,
+        ProviderName = null,
+        AsidSlot = null,
+        Placement = null,
+        DomainXml = null,
+        BootInstanceId = null,
+        DeleteInstanceId = null,
+        Fault = TenantFault ?? (Fault is null ? null : "The server failed; an administrator can see why."),
+        TenantFault = null,
+    };
+}
+
+/// <summary>A domain's launch security as libvirt holds it: <c>sev</c> or <c>sev-snp</c>, and its policy.</summary>
+public sealed record LaunchSecurityView(string Type, string? Policy)
+{
+    public static LaunchSecurityView? FromDomainXml(string? domainXml) =>
+        Hosts.DefinedGuest.FromDomainXml(domainXml) is { LaunchSecurityType: { } type } defined ? new LaunchSecurityView(type, defined.Policy) : null;
 }

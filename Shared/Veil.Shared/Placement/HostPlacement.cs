@@ -24,8 +24,8 @@ public static class HostPlacement
         var rejections = new List<PlacementRejection>();
         foreach (var host in hosts.OrderBy(h => h.Report.HostName, StringComparer.Ordinal))
         {
-            var (candidate, reason) = hypervisorType is { Length: > 0 } wanted && !string.Equals(host.Report.HypervisorType, wanted.Trim(), StringComparison.OrdinalIgnoreCase)
-                ? (null, $"hypervisor type {host.Report.HypervisorType ?? "unknown"}, but the image asks for {RequestKeys.ImageHypervisorType}={wanted}")
+            var (candidate, reason, kind) = hypervisorType is { Length: > 0 } wanted && !string.Equals(host.Report.HypervisorType, wanted.Trim(), StringComparison.OrdinalIgnoreCase)
+                ? (null, $"hypervisor type {host.Report.HypervisorType ?? "unknown"}, but the image asks for {RequestKeys.ImageHypervisorType}={wanted}", PlacementRejectionKind.HypervisorType)
                 : Judge(request, host, now, heartbeatWindow);
             if (candidate is not null)
             {
@@ -33,7 +33,7 @@ public static class HostPlacement
             }
             else
             {
-                rejections.Add(new PlacementRejection(host.Report.HostName, reason!));
+                rejections.Add(new PlacementRejection(host.Report.HostName, reason!, kind));
             }
         }
 
@@ -46,23 +46,23 @@ public static class HostPlacement
         return new PlacementDecision(ordered, rejections);
     }
 
-    private static (PlacementCandidate? Candidate, string? Reason) Judge(MemoryEncryptionResolution request, PlacementHost host, DateTimeOffset now, TimeSpan window)
+    private static (PlacementCandidate? Candidate, string? Reason, PlacementRejectionKind Kind) Judge(MemoryEncryptionResolution request, PlacementHost host, DateTimeOffset now, TimeSpan window)
     {
         var report = host.Report;
         if (report.Status == HostStatus.Refused)
         {
-            return (null, "start-up refused: " + (report.Refusal ?? "no reason given"));
+            return (null, "start-up refused: " + (report.Refusal ?? "no reason given"), PlacementRejectionKind.Unavailable);
         }
 
         var age = now - host.LastHeartbeat;
         if (age > window)
         {
-            return (null, $"stale heartbeat: last seen {age.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s ago (window {window.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s)");
+            return (null, $"stale heartbeat: last seen {age.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s ago (window {window.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s)", PlacementRejectionKind.Unavailable);
         }
 
         if (request.Model is not { } model)
         {
-            return (new PlacementCandidate(report.HostName, null, null, 1, 1), null);
+            return (new PlacementCandidate(report.HostName, null, null, 1, 1), null, default);
         }
 
         var capabilities = report.Capabilities;
@@ -70,21 +70,21 @@ public static class HostPlacement
         if (provider is null)
         {
             var blocking = capabilities.Blocking(model).Select(c => $"{c.Id} ({c.Observed})").ToList();
-            return (null, $"no {model.Info().Trait}: does not offer {model.Info().DisplayName}" + (blocking.Count == 0 ? "" : "; checklist failing: " + string.Join(", ", blocking)));
+            return (null, $"no {model.Info().Trait}: does not offer {model.Info().DisplayName}" + (blocking.Count == 0 ? "" : "; checklist failing: " + string.Join(", ", blocking)), PlacementRejectionKind.ModelNotOffered);
         }
 
         var traits = capabilities.Providers.Where(p => p.ParentName is null || p == provider).SelectMany(p => p.Traits).ToHashSet(StringComparer.Ordinal);
         var missing = request.RequiredTraits.Where(t => !traits.Contains(t)).ToList();
         if (missing.Count > 0)
         {
-            return (null, "missing trait " + string.Join(", ", missing));
+            return (null, "missing trait " + string.Join(", ", missing), PlacementRejectionKind.ModelNotOffered);
         }
 
         var capacity = provider.Inventories.TryGetValue(ResourceClasses.MemEncryptionContext, out var inventory) ? inventory.Capacity : 0;
         var claimed = host.ClaimedByProvider.TryGetValue(provider.Name, out var used) ? used : 0;
         var free = capacity - claimed;
         return free <= 0
-            ? (null, $"no free {ResourceClasses.MemEncryptionContext} on {provider.Name}: {claimed} of {capacity} in use")
-            : (new PlacementCandidate(report.HostName, provider.Name, provider.Asids, free, capacity), null);
+            ? (null, $"no free {ResourceClasses.MemEncryptionContext} on {provider.Name}: {claimed} of {capacity} in use", PlacementRejectionKind.Full)
+            : (new PlacementCandidate(report.HostName, provider.Name, provider.Asids, free, capacity), null, default);
     }
 }

@@ -75,6 +75,23 @@ public sealed class HostPlacementTests
         Assert.Contains("genoa-2: stale heartbeat: last seen 95 s ago (window 60 s).", text, StringComparison.Ordinal);
         Assert.Contains("genoa-3: start-up refused: Refusing to start: SEV-SNP is enabled", text, StringComparison.Ordinal);
         Assert.StartsWith("No valid host was found.", text, StringComparison.Ordinal);
+        // The tenant is told the kind of trouble, never a host or another guest.
+        Assert.Equal("No valid host was found: every host that offers SEV-SNP is full right now; try again later.", decision.ExplainForTenant("SEV-SNP"));
+        Assert.Equal([PlacementRejectionKind.Unavailable, PlacementRejectionKind.Unavailable, PlacementRejectionKind.Full], decision.Rejections.Select(r => r.Kind)); // by host name
+    }
+
+    [Fact]
+    public void NoHostOffersTheModel_TenantToldToChooseAnother_StaleOnlyToldToWait()
+    {
+        var rome = Host("rome-sev");
+        var stale = Host("genoa-snp", age: TimeSpan.FromSeconds(95));
+
+        var notOffered = HostPlacement.Select(Request("amd-sev-snp"), [rome], Now, Window);
+        var away = HostPlacement.Select(Request("amd-sev-snp"), [stale], Now, Window);
+
+        Assert.Equal("No valid host was found: no available host offers SEV-SNP; choose a flavor with another memory-encryption model.", notOffered.ExplainForTenant("SEV-SNP"));
+        Assert.Equal("No valid host was found: no host is available right now; try again later.", away.ExplainForTenant("SEV-SNP"));
+        Assert.DoesNotContain("rome", notOffered.ExplainForTenant("SEV-SNP"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,6 +15,6 @@ public sealed class FinishDelete(AsidLedger ledger, ServerStore servers) : TaskA
             await ledger.ReleaseAsync(claim.ProviderName, claim.ServerId);
         }
 
-        return await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithDeleteOutcome(input.Status, input.Fault)) is not null;
+        return await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithDeleteOutcome(input.Status, input.Fault, input.TenantFault)) is not null;
     }
 }

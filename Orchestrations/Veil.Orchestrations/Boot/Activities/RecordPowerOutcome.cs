@@ -9,6 +9,6 @@ public sealed class RecordPowerOutcome(ServerStore servers) : TaskActivity<Power
     public override async Task<bool> RunAsync(TaskActivityContext context, PowerOutcome input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithPowerOutcome(input.Status, input.Fault)) is not null;
+        return await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithPowerOutcome(input.Status, input.Fault, input.TenantFault)) is not null;
     }
 }

@@ -28,12 +28,13 @@ public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOpt
         var check = MemoryEncryptionResolver.Check(input.Guest.FlavorExtraSpecs, input.Guest.ImageProperties, null);
         if (check.Resolution is not { } request)
         {
-            return new PlacementOutcome([], check.Message, null);
+            return new PlacementOutcome([], check.Message, null, check.Message);
         }
 
         var hosts = await registry.ListAsync();
         var decision = HostPlacement.Select(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, options.Value.MaxAttempts,
             input.Guest.ImageProperties.GetValueOrDefault(RequestKeys.ImageHypervisorType));
-        return new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model);
+        var model = request.Model is { } m ? m.Info().DisplayName : "unencrypted guests";
+        return new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model, decision.NoValidHost ? decision.ExplainForTenant(model) : null);
     }
 }

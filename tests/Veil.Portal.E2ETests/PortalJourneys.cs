@@ -14,7 +14,7 @@ public sealed class PortalJourneys(VeilRun veil)
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task AdminApprovesSnpFlavor_TenantLaunchesIt_SeesActiveWithDomainXml_OtherProjectCannotSeeIt()
+    public async Task AdminApprovesSnpFlavor_TenantLaunchesIt_SeesActiveWithLaunchSecurityNotTheHost_AdminSeesTheXml_OtherProjectCannotSeeIt()
     {
         // The admin approves the pending SNP flavor.
         var admin = await veil.SignInAsync("admin");
@@ -39,15 +39,22 @@ public sealed class PortalJourneys(VeilRun veil)
         await alice.ScreenshotAsync(new() { Path = Shot("launch-review"), FullPage = true });
         await alice.ClickAsync("[data-testid=launch]");
 
-        // The list shows it; its page follows the boot to ACTIVE without a reload and shows libvirt's XML.
+        // The list shows it; its page follows the boot to ACTIVE without a reload and shows the launch security
+        // libvirt holds — but, to a tenant, no host and no domain XML.
         await alice.WaitForURLAsync("**/servers");
         await alice.WaitForSelectorAsync("[data-interactive=true]");
         await alice.GetByText(name).ClickAsync();
         await Assertions.Expect(alice.Locator("[data-testid=status]")).ToContainTextAsync("ACTIVE", new() { Timeout = (float)BootTimeout.TotalMilliseconds });
-        await Assertions.Expect(alice.Locator("[data-testid=domain-xml]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("<launchSecurity type=[\"']sev-snp[\"']"));
         await Assertions.Expect(alice.Locator("[data-testid=launch-security]")).ToContainTextAsync("sev-snp");
+        await Assertions.Expect(alice.Locator("[data-testid=domain-xml]")).ToHaveCountAsync(0);
+        await Assertions.Expect(alice.Locator("[data-testid=host]")).ToHaveCountAsync(0);
         await alice.ScreenshotAsync(new() { Path = Shot("server-detail"), FullPage = true });
         var serverUrl = alice.Url;
+
+        // The admin opens the same page and sees the fleet's side: the host and libvirt's XML.
+        await VeilRun.OpenAsync(admin, new Uri(serverUrl).AbsolutePath);
+        await Assertions.Expect(admin.Locator("[data-testid=domain-xml]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("<launchSecurity type=[\"']sev-snp[\"']"));
+        await Assertions.Expect(admin.Locator("[data-testid=host]")).ToContainTextAsync("genoa");
         await VeilRun.OpenAsync(alice, "/servers");
         await alice.ScreenshotAsync(new() { Path = Shot("servers"), FullPage = true });
 

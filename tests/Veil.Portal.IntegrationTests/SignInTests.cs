@@ -98,6 +98,56 @@ public sealed partial class SignInTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task SignInPage_SaysWhatVeilRuns_InputsHaveVisibleBoxes()
+    {
+        using var client = portal.CreateClient();
+
+        var page = await client.GetStringAsync("/account/login");
+
+        Assert.Contains("AMD SEV, SEV-ES and SEV-SNP", page, StringComparison.Ordinal);
+        Assert.Contains("input{padding:8px;border:1px solid", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tenant_OpensAnAdminPage_TheirRoleAndWhySaid_Not404()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(client, "alice", Password);
+
+        var response = await client.GetAsync("/admin/flavors");
+        var denied = await client.GetAsync(response.Headers.Location);
+        var html = await denied.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/denied", response.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("this page is for administrators", html, StringComparison.Ordinal);
+        Assert.Contains("<b>alice</b>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignedIn_EveryPageShowsUserProjectAndSignOut_SigningOutEndsTheSession()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(client, "alice", Password);
+
+        var html = await client.GetStringAsync("/servers");
+        var token = BlazorAntiforgeryField().Match(html);
+        var signedOut = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value),
+        }));
+        var after = await client.GetAsync("/servers");
+
+        Assert.Matches("alice · project [a-z0-9-]+ · tenant", html);
+        Assert.Contains("data-testid=\"sign-out\"", html, StringComparison.Ordinal);
+        Assert.True(token.Success, "the sign-out form carries no antiforgery token");
+        Assert.Equal("/account/login", signedOut.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/account/login", after.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         portal.Dispose();
@@ -120,4 +170,7 @@ public sealed partial class SignInTests : IDisposable
 
     [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
+    private static partial Regex BlazorAntiforgeryField();
 }

@@ -10,8 +10,12 @@ namespace Veil.Portal.Accounts;
 /// </summary>
 internal static class AccountEndpoints
 {
+    /// <summary>Where a signed-in user is sent for a page their role may not open (an admin page, to a tenant).</summary>
+    public const string DeniedPath = "/account/denied";
+
     public static void MapAccounts(this WebApplication app)
     {
+        app.MapGet(DeniedPath, (HttpContext http) => Results.Content(DeniedPage(http.User), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden));
         app.MapGet("/account/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error) =>
             Results.Content(Page(antiforgery.GetAndStoreTokens(http), returnUrl, error), "text/html; charset=utf-8"));
         app.MapPost("/account/login", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
@@ -46,6 +50,21 @@ internal static class AccountEndpoints
     private static string LocalOnly(string? url) =>
         url is ['/', ..] && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl) ? url : "/";
 
+    private const string Style = "<link href=\"/_content/MudBlazor/MudBlazor.min.css\" rel=\"stylesheet\">"
+        + "<style>body{font-family:Roboto,sans-serif;display:flex;justify-content:center;margin-top:10vh}form,main{width:320px;display:flex;flex-direction:column;gap:12px}"
+        + "label{display:flex;flex-direction:column;gap:4px}input{padding:8px;border:1px solid #757575;border-radius:4px;font-size:1rem}.error{color:#c62828}</style>";
+
+    private const string Tagline = "Confidential VMs on AMD SEV, SEV-ES and SEV-SNP.";
+
+    private static string DeniedPage(System.Security.Claims.ClaimsPrincipal user) => $$"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Not allowed · Veil</title>{{Style}}</head><body><main>
+          <h1>Not allowed</h1>
+          <p>You are signed in as <b>{{WebUtility.HtmlEncode(user.Identity?.Name ?? "")}}</b> (project {{WebUtility.HtmlEncode(user.FindFirst(ApiTokens.ProjectClaim)?.Value ?? "")}}, role {{WebUtility.HtmlEncode(user.FindFirst(ApiTokens.RoleClaim)?.Value ?? "")}}); this page is for administrators.</p>
+          <p><a href="/servers">Back to your servers</a></p>
+        </main></body></html>
+        """;
+
     private static string Page(AntiforgeryTokenSet tokens, string? returnUrl, string? error)
     {
         var message = error switch
@@ -57,12 +76,11 @@ internal static class AccountEndpoints
         return $$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Sign in · Veil</title>
-            <link href="/_content/MudBlazor/MudBlazor.min.css" rel="stylesheet">
-            <style>body{font-family:Roboto,sans-serif;display:flex;justify-content:center;margin-top:10vh}form{width:320px;display:flex;flex-direction:column;gap:12px}input{padding:8px}.error{color:#c62828}</style>
+            {{Style}}
             </head><body>
             <form method="post" action="/account/login">
               <h1>Veil</h1>
-              <p>Confidential VMs on AMD SEV and SEV-SNP.</p>
+              <p>{{Tagline}}</p>
               {{message}}
               <input type="hidden" name="{{WebUtility.HtmlEncode(tokens.FormFieldName)}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
               <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(LocalOnly(returnUrl))}}">

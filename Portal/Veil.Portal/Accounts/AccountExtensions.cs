@@ -37,6 +37,7 @@ public static class AccountExtensions
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
+            o.AccessDeniedPath = AccountEndpoints.DeniedPath;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });

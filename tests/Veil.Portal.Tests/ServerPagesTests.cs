@@ -29,6 +29,34 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
+    public void ServerList_DeletedHiddenUntilAskedFor()
+    {
+        Api.Answers["/api/servers"] = $$"""
+            [{"serverId":"{{Id}}","projectId":"demo","name":"alive-1","flavorName":"tiny","status":"active"},
+             {"serverId":"{{Guid.NewGuid()}}","projectId":"demo","name":"gone-1","flavorName":"tiny","status":"deleted"}]
+            """;
+
+        var page = Render<Servers>();
+
+        page.WaitForAssertion(() => Assert.Contains("alive-1", page.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain("gone-1", page.Markup, StringComparison.Ordinal);
+        page.Find("input[data-testid=show-deleted], [data-testid=show-deleted] input").Change(true);
+        page.WaitForAssertion(() => Assert.Contains("gone-1", page.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ServerList_OnlyDeleted_SaysSoAndOffersThem()
+    {
+        Api.Answers["/api/servers"] = $$"""[{"serverId":"{{Id}}","projectId":"demo","name":"gone-1","flavorName":"tiny","status":"deleted"}]""";
+
+        var page = Render<Servers>();
+
+        page.WaitForAssertion(() => Assert.Contains("but 1 deleted", page.Find("[data-testid=no-servers]").TextContent, StringComparison.Ordinal));
+        page.Find("input[data-testid=show-deleted], [data-testid=show-deleted] input").Change(true);
+        page.WaitForAssertion(() => Assert.Contains("gone-1", page.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ServerList_Empty_SaysSo()
     {
         Api.Answers["/api/servers"] = "[]";

@@ -26,6 +26,17 @@ public sealed class AdminImagesTests : BunitTest
     }
 
     [Fact]
+    public void Register_FreshForm_IdNotRedBeforeTyping_BadIdRedOnceTyped()
+    {
+        var page = Render<Images>();
+        page.WaitForAssertion(() => page.Find("[data-testid=files-debian]"));
+
+        Assert.DoesNotContain("The id must be", page.Markup, StringComparison.Ordinal);
+        Type(page, "image-id", "bad id");
+        page.WaitForAssertion(() => Assert.Contains("The id must be", page.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UploadAFile_StreamedToTheApiAsTheImagesDisk_WithItsFormat()
     {
         Api.Answers["/api/images/debian/files/disk"] = "{}";

@@ -14,6 +14,16 @@ public sealed class FlavorEditorTests : BunitTest
     }
 
     [Fact]
+    public void Fresh_NothingRedBeforeAnythingIsTyped_ProposeDisabled()
+    {
+        var editor = Render<FlavorEditor>();
+
+        Assert.DoesNotContain("must be", editor.Markup, StringComparison.Ordinal);
+        Assert.Empty(editor.FindAll(".mud-input-error"));
+        Assert.True(editor.Find("[data-testid=propose]").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public void Name_Invalid_ProblemShownAtTheFieldAndProposeDisabled()
     {
         var editor = Render<FlavorEditor>();

@@ -131,3 +131,37 @@ public sealed class ImageFitTests
         Assert.Equal(["m1.large"], one.Flavors);
     }
 }
+
+public sealed class LaunchReviewTests : BunitTest
+{
+    public LaunchReviewTests()
+    {
+        Api.Answers["/api/images"] = """[{"id":"debian-12-uefi","name":"Debian 12 UEFI","properties":{"hw_firmware_type":"uefi","hw_firmware_stateless":"true"}}]""";
+        Api.Answers["/api/flavors"] = """[{"name":"snp.small","vCpus":2,"memoryMiB":2048,"diskGiB":20,"extraSpecs":{"hw:mem_encryption":"true","hw:mem_encryption_model":"amd-sev-snp"},"status":"approved"}]""";
+        Api.Answers["/api/keypairs"] = "[]";
+        Api.Answers["/api/flavors/snp.small/capacity"] = """{"flavor":"snp.small","model":"amd-sev-snp","hosts":1,"freeSlots":98,"conflict":null}""";
+        Api.Answers["/api/mem-encryption/resolve"] = """{"model":"amd-sev-snp","resources":{"MEM_ENCRYPTION_CONTEXT":1},"requiredTraits":["HW_CPU_X86_AMD_SEV_SNP","COMPUTE_SECURITY_STATELESS_FIRMWARE"],"checks":["SNP needs UEFI: it is"]}""";
+    }
+
+    [Fact]
+    public void Review_SaysWhatTheHostNeedsInWords_OnlyLaunchNoComplete()
+    {
+        var page = Render<LaunchWizard>();
+        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
+        page.Find("input[data-testid=name]").Input("web");
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => page.Find("input[type=radio]"));
+        page.Find("input[type=radio]").Click();
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => Assert.Contains("98 free", page.Markup, StringComparison.Ordinal));
+        page.Find("input[type=radio]").Click();
+
+        page.Find(".mud-stepper-button-next").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Encryption: SEV-SNP, on a host that offers SEV-SNP and stateless firmware", page.Find("[data-testid=encryption]").TextContent.Trim()));
+        Assert.DoesNotContain("HW_CPU_X86", page.Find("[data-testid=encryption]").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.Find("[data-testid=launch]"));
+        Assert.Empty(page.FindAll(".mud-stepper-button-next"));
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim().Equals("Complete", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -12,4 +12,8 @@ public static class Traits
 
     /// <summary>The host can boot guests from stateless (read-only, no NVRAM) firmware, as SEV-SNP needs.</summary>
     public const string StatelessFirmware = "COMPUTE_SECURITY_STATELESS_FIRMWARE";
+
+    /// <summary>What a trait means to someone who does not read os-traits: <c>SEV-SNP</c>, <c>stateless firmware</c>.</summary>
+    public static string InWords(string trait) =>
+        MemoryEncryptionModels.All.FirstOrDefault(m => m.Trait == trait)?.DisplayName ?? (trait == StatelessFirmware ? "stateless firmware" : trait);
 }

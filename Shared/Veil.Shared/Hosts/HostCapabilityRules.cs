@@ -48,8 +48,9 @@ public static class HostCapabilityRules
         var sysSev = KvmAmdParameter.Parse(Param(KvmAmdParameter.Sev));
         var sysEs = KvmAmdParameter.Parse(Param(KvmAmdParameter.SevEs));
         var sysSnp = KvmAmdParameter.Parse(Param(KvmAmdParameter.SevSnp));
+        // nova requires SEV for SEV-SNP too: kvm_amd runs no SNP guest with sev off.
         AddSwitch(Add, KvmAmdParameter.Sev, sysSev, Param(KvmAmdParameter.Sev),
-            "enable SEV in the BIOS (SMEE and SEV control) and load kvm_amd with sev=1", AmdSev, AmdSevEs);
+            "enable SEV in the BIOS (SMEE and SEV control) and load kvm_amd with sev=1", AmdSev, AmdSevEs, AmdSevSnp);
         AddSwitch(Add, KvmAmdParameter.SevEs, sysEs, Param(KvmAmdParameter.SevEs),
             "enable SEV-ES in the BIOS (minimum SEV non-ES ASID above 1) and load kvm_amd with sev_es=1", AmdSevEs);
         AddSwitch(Add, KvmAmdParameter.SevSnp, sysSnp, Param(KvmAmdParameter.SevSnp),
@@ -129,9 +130,18 @@ public static class HostCapabilityRules
             "install OVMF (package ovmf) with its firmware descriptors; libvirt picks SEV-capable firmware through them", None);
 
         // Firmware fixing CVE-2025-48514 disables SEV-ES whenever SEV-SNP is on.
-        var snpEnabled = flags?.Contains("sev_snp") == true || sysSnp == SwitchState.On;
+        // SNP is enabled by the BIOS (the CPU then advertises sev_snp) whether or not kvm_amd uses it: say which.
+        var snpInBios = flags?.Contains("sev_snp") == true;
+        var snpEnabled = snpInBios || sysSnp == SwitchState.On;
+        var snpObserved = (snpInBios, sysSnp == SwitchState.On) switch
+        {
+            (true, true) => "SEV-SNP is enabled: the CPU advertises sev_snp and kvm_amd's sev_snp is on",
+            (true, false) => "SEV-SNP is enabled in the BIOS (the CPU advertises sev_snp), though kvm_amd's sev_snp is off",
+            (false, true) => "kvm_amd's sev_snp is on",
+            _ => "SEV-SNP is off",
+        };
         Add("sev-es.not-disabled-by-snp", "SEV-SNP is off (firmware that enables SEV-SNP disables SEV-ES, CVE-2025-48514)",
-            Is(!snpEnabled), snpEnabled ? "SEV-SNP is enabled" : "SEV-SNP is off",
+            Is(!snpEnabled), snpObserved,
             "SEV-ES is unavailable while SEV-SNP is enabled: offer SEV-SNP instead, or disable SEV-SNP in the BIOS to offer SEV-ES", AmdSevEs);
         if (snpEnabled && sysEs == SwitchState.On)
         {

@@ -291,5 +291,24 @@ public sealed class HostCapabilityRulesTests
 
         Assert.True(caps.SnpEnabled);
         Assert.Equal([AmdSev], caps.SupportedModels);
+        // The two lines agree: kvm_amd's switch is off, and SNP is on in the BIOS, which is what hides SEV-ES.
+        Assert.Equal(ChecklistStatus.NotMet, Line(caps, "kvm_amd.sev_snp").Status);
+        Assert.Equal("SEV-SNP is enabled in the BIOS (the CPU advertises sev_snp), though kvm_amd's sev_snp is off", Line(caps, "sev-es.not-disabled-by-snp").Observed);
+    }
+
+    [Theory]
+    [InlineData("N")]
+    [InlineData(null)]
+    public void Evaluate_KvmAmdSevOffOrAbsent_NoSnpEither_AsNovaRequires(string? sev)
+    {
+        var inputs = HostFixture.Load("genoa-snp");
+        var parameters = new Dictionary<string, string?>(inputs.KvmAmdParameters) { ["sev"] = sev };
+
+        var caps = HostCapabilityRules.Evaluate(inputs with { KvmAmdParameters = parameters });
+
+        Assert.False(caps.Supports(AmdSevSnp));
+        Assert.False(caps.Supports(AmdSev));
+        Assert.Contains(AmdSevSnp, Line(caps, "kvm_amd.sev").Gates);
+        Assert.Null(caps.ProviderFor(AmdSevSnp));
     }
 }

@@ -74,6 +74,13 @@ public sealed class TenantViewTests(LocalVeil stack)
             Assert.Null(shown.Placement);
             Assert.All(Fleet, word => Assert.DoesNotContain(word, everything, StringComparison.Ordinal));
             Assert.Contains($"{stack.Rome}: no HW_CPU_X86_AMD_SEV_ES", full!.Fault, StringComparison.Ordinal);
+
+            // A failed boot is a failed orchestration: an admin finds it with ?status=failed, its failure the fault.
+            var failed = await admin.GetFromJsonAsync<OrchestrationPageView>($"/api/orchestrations?status=failed&prefix=boot-{created.ServerId:N}", Json);
+            var boot = Assert.Single(failed!.Instances);
+            Assert.Equal(InstanceStatus.Failed, boot.RuntimeStatus);
+            Assert.Equal(full.Fault, boot.FailureDetails!.ErrorMessage);
+            Assert.Equal(InstanceStatus.Failed, Assert.Single(await tenant.GetFromJsonAsync<ServerActionView[]>($"/api/servers/{created.ServerId}/actions", Json) ?? []).RuntimeStatus);
         }
     }
 }

@@ -97,7 +97,8 @@ public sealed class PortalJourneys(VeilRun veil)
         await Assertions.Expect(selectHosts).ToContainTextAsync("completed");
         await Assertions.Expect(selectHosts).ToContainTextAsync("No valid host was found");
         await Assertions.Expect(admin.Locator("[data-testid=timeline]")).ToContainTextAsync("amd-sev-es");
-        await Assertions.Expect(admin.Locator("[data-testid=instance-output]")).ToContainTextAsync("\"error\"");
+        // A failed boot is a failed orchestration, whose failure is the server's fault.
+        await Assertions.Expect(admin.Locator("[data-testid=instance-failure]")).ToContainTextAsync("ServerActionFailedException: No valid host was found");
         await admin.ScreenshotAsync(new() { Path = Shot("orchestration-timeline"), FullPage = true });
 
         await VeilRun.OpenAsync(admin, "/admin/hosts");

@@ -10,8 +10,8 @@ namespace Veil.Orchestrations.Boot;
 /// A tenant's boot, in the user's three steps — schedule (placement), claim an ASID slot, spawn — each an activity
 /// that records its own progress on the server, then the host's answer raced with a durable timeout. A failed or
 /// silent host gets its claim released (and a destroy, in case it answers late) and the next alternate is tried.
-/// Ends ACTIVE, or ERROR with a fault that says exactly why; a boot overtaken by a delete stops before spawning and
-/// leaves what it holds to the delete, which it tells when it ends.
+/// Ends ACTIVE (completed), or ERROR with a fault that says exactly why (the orchestration then fails with it); a
+/// boot overtaken by a delete stops before spawning and leaves what it holds to the delete, which it tells when it ends.
 /// </summary>
 public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 {
@@ -125,6 +125,11 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         var deletedBy = await context.CallStepAsync<string?>(nameof(RecordOutcome), outcome);
         Logs.BootEnded(context.CreateReplaySafeLogger<BootServer>(), outcome.ServerId, outcome.Status, outcome.Fault is { } fault ? ": " + fault : "");
         Notify(context, deletedBy, outcome.ServerId);
+        if (deletedBy is null && outcome.Status == ServerStatus.Error)
+        {
+            throw new ServerActionFailedException(outcome.Fault ?? "The boot failed.");
+        }
+
         return deletedBy is null ? outcome.Status : ServerStatus.Deleting;
     }
 

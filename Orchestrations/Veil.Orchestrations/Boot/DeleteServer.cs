@@ -54,9 +54,10 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
                 var why = answer is null ? "no answer" : $"{answer.Failure}";
-                await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
-                    $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator."));
-                return ServerStatus.Error;
+                var failed = new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
+                    $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator.");
+                await context.CallStepAsync<bool>(nameof(FinishDelete), failed);
+                throw new ServerActionFailedException(failed.Fault!);
             }
         }
 

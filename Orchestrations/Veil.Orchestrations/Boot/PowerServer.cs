@@ -7,7 +7,8 @@ namespace Veil.Orchestrations.Boot;
 /// <summary>
 /// A power action (nova's os-stop, os-start, reboot): the command to the server's host, its answer raced with a
 /// durable timeout, and the server's new status recorded. A host that fails or does not answer leaves the server
-/// as it was, with the reason in its fault; the slot and the domain stay with the server either way.
+/// as it was, with the reason in its fault (and the orchestration fails with it); the slot and the domain stay
+/// with the server either way.
 /// </summary>
 public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatus>
 {
@@ -33,6 +34,6 @@ public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatu
                 $"The {VeilJson.Word(input.Kind)} failed ({answer.Failure?.CodeWord}); the server is as it was."),
         };
         await context.CallStepAsync<bool>(nameof(RecordPowerOutcome), outcome);
-        return outcome.Status;
+        return outcome.Fault is { } fault ? throw new ServerActionFailedException(fault) : outcome.Status;
     }
 }

@@ -84,10 +84,13 @@ public sealed class BootServerTests
         hosts["a"] = c => Answer(c, "a", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "no memory"));
         hosts["b"] = c => Answer(c, "b", HostCommandOutcome.Failed, new HostFailure(HostFailureCode.Libvirt, "SEV firmware busy"));
 
-        var (_, output, _) = Placed(Snp("a"), Snp("b")).Run<BootServerInput, ServerStatus>(Input);
+        var (status, _, failure) = Placed(Snp("a"), Snp("b")).Run<BootServerInput, ServerStatus>(Input);
 
-        Assert.Equal(ServerStatus.Error, output);
+        // The server's ERROR is recorded first; then the orchestration fails with its fault.
+        Assert.Equal(OrchestrationStatus.Failed, status);
         var outcome = Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome)));
+        Assert.Equal(outcome.Fault, failure!.ErrorMessage);
+        Assert.Equal("No valid host was found: the hosts tried could not start it (libvirt).", outcome.TenantFault);
         Assert.Equal(ServerStatus.Error, outcome.Status);
         Assert.StartsWith("No valid host was found: every host tried failed (a: libvirt: no memory; b: libvirt: SEV firmware busy).", outcome.Fault, StringComparison.Ordinal);
         Assert.Equal(2, driver.CallsOf<AsidClaim>(nameof(ReleaseAsid)).Count);
@@ -124,10 +127,11 @@ public sealed class BootServerTests
     {
         Placed().Activity<BootServerInput, PlacementOutcome>(nameof(SelectHosts), _ => new PlacementOutcome([], "No valid host was found. rome: no HW_CPU_X86_AMD_SEV_SNP", null));
 
-        var (_, output, _) = driver.Run<BootServerInput, ServerStatus>(Input);
+        var (status, _, failure) = driver.Run<BootServerInput, ServerStatus>(Input);
 
-        Assert.Equal(ServerStatus.Error, output);
+        Assert.Equal(OrchestrationStatus.Failed, status);
         Assert.Equal("No valid host was found. rome: no HW_CPU_X86_AMD_SEV_SNP", Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome))).Fault);
+        Assert.Equal("No valid host was found. rome: no HW_CPU_X86_AMD_SEV_SNP", failure!.ErrorMessage);
         Assert.Equal([nameof(SelectHosts), nameof(RecordOutcome)], driver.Calls.Select(c => c.Name));
     }
 

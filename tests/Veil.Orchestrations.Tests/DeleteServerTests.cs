@@ -100,9 +100,10 @@ public sealed class DeleteServerTests
     [Fact]
     public void DestroyFails_ServerErrorNamesTheHostAndWhy_SlotKept()
     {
-        var (_, output, _) = Deleting(_ => new DeleteSubject(true, Server()), HostCommandOutcome.Failed).Run<DeleteServerInput, ServerStatus>(Input);
+        var (status, _, failure) = Deleting(_ => new DeleteSubject(true, Server()), HostCommandOutcome.Failed).Run<DeleteServerInput, ServerStatus>(Input);
 
-        Assert.Equal(ServerStatus.Error, output);
+        Assert.Equal(DurableTask.Core.OrchestrationStatus.Failed, status);
+        Assert.Equal("Deleting failed on genoa: libvirt: domain is locked", failure!.ErrorMessage);
         var finish = Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete)));
         Assert.Equal((ServerStatus.Error, "Deleting failed on genoa: libvirt: domain is locked"), (finish.Status, finish.Fault));
         Assert.Null(finish.Release);

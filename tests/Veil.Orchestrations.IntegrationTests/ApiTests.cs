@@ -313,6 +313,22 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task Launch_CountThree_EquallyFreeHosts_EachServerBootsOnAnotherHost()
+    {
+        using var admin = stack.Api("ops", "admin");
+        using var tenant = stack.Api("project-spread-" + Guid.NewGuid().ToString("N")[..6]);
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
+
+        var response = await tenant.PostAsJsonAsync("/api/servers", new { name = "web", count = 3, flavorName = flavor, imageId = image });
+        var created = await response.Content.ReadFromJsonAsync<ServerRecord[]>(Json);
+        var servers = await Task.WhenAll(created!.Select(s => stack.SettledAsync(s.ProjectId, s.ServerId)));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.All(servers, s => Assert.Equal(ServerStatus.Active, s.Status));
+        Assert.Equal(new[] { stack.Genoa, stack.Intel, stack.Rome }.Order(), servers.Select(s => s.HostName!).Order());
+    }
+
+    [Fact]
     public async Task FlavorCapacity_SaysHowManyHostsFitAndFreeSlots_OrWhyTheImageDoesNotFit()
     {
         using var admin = stack.Api("ops", "admin");

@@ -15,8 +15,11 @@ namespace Veil.Orchestrations.Boot;
 /// </summary>
 public sealed record BootLimits(int MaxAttempts, TimeSpan HostResultTimeout, TimeSpan BootSettleTimeout);
 
-/// <summary>Input of <see cref="BootServer"/>.</summary>
-public sealed record BootServerInput(string ProjectId, GuestSpec Guest, BootLimits Limits);
+/// <summary>
+/// Input of <see cref="BootServer"/>; <paramref name="RequestServerIds"/> lists, in order, the servers of the
+/// multi-create this one belongs to (null for a single server), so placement spreads them.
+/// </summary>
+public sealed record BootServerInput(string ProjectId, GuestSpec Guest, BootLimits Limits, IReadOnlyList<Guid>? RequestServerIds = null);
 
 /// <summary>Input of <see cref="DeleteServer"/>.</summary>
 public sealed record DeleteServerInput(string ProjectId, Guid ServerId, BootLimits Limits);

@@ -10,13 +10,18 @@ namespace Veil.Orchestrations.Hosts;
 /// <summary>
 /// The hosts as their HostWorkers last reported them (table <c>VeilHosts</c>), with the slots claimed on each. A row
 /// whose report cannot be read is left out and logged: one bad row never stops placement for every other host.
+/// Placement of a multi-create leaves out the claims of the request's own servers (<c>ignoringClaimsOf</c>).
 /// </summary>
 public sealed class HostRegistry(StorageAccount storage, AsidLedger ledger, ILogger<HostRegistry> logger)
 {
-    public async Task<IReadOnlyList<PlacementHost>> ListAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PlacementHost>> ListAsync(CancellationToken cancellationToken = default) =>
+        await ListAsync([], cancellationToken);
+
+    public async Task<IReadOnlyList<PlacementHost>> ListAsync(IReadOnlyCollection<Guid> ignoringClaimsOf, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ignoringClaimsOf);
         var table = await storage.TableAsync(HostQueues.HostsTable);
-        var claimed = (await ledger.ListAsync(cancellationToken)).GroupBy(c => c.ProviderName).ToDictionary(g => g.Key, g => g.Count());
+        var claimed = (await ledger.ListAsync(cancellationToken)).Where(c => !ignoringClaimsOf.Contains(c.ServerId)).GroupBy(c => c.ProviderName).ToDictionary(g => g.Key, g => g.Count());
         var hosts = new List<PlacementHost>();
         await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {

@@ -109,7 +109,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
         {
             try
             {
-                created.Add(await CreateAsync(projectId, guest, resolution.Model, cancellationToken));
+                created.Add(await CreateAsync(projectId, guest, resolution.Model, count > 1 ? guests.Select(g => g.ServerId).ToList() : null, cancellationToken));
             }
             catch (IdempotencyConflictException e)
             {
@@ -138,11 +138,11 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
     public Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(guest);
-        return CreateAsync(projectId, guest, MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null).Model, cancellationToken);
+        return CreateAsync(projectId, guest, MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null).Model, null, cancellationToken);
     }
 
-    /// <summary>As <see cref="CreateAsync(string, GuestSpec, CancellationToken)"/>, with the model the launch already resolved.</summary>
-    private async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, MemoryEncryptionModel? model, CancellationToken cancellationToken)
+    /// <summary>As <see cref="CreateAsync(string, GuestSpec, CancellationToken)"/>, with the model the launch already resolved and the servers of its request.</summary>
+    private async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, MemoryEncryptionModel? model, IReadOnlyList<Guid>? requestServerIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var instanceId = BootServer.InstanceIdFor(guest.ServerId);
@@ -179,7 +179,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
         try
         {
             // Refused while an instance of that id is Pending, Running or Suspended: a retry never starts a second boot.
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits()), new StartOrchestrationOptions(instanceId), cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits(), requestServerIds), new StartOrchestrationOptions(instanceId), cancellationToken);
         }
         catch (OrchestrationAlreadyExistsException)
         {

@@ -114,4 +114,38 @@ public sealed class HostPlacementTests
         Assert.All(decision.Candidates, c => Assert.Equal(99, c.Free));
         Assert.Equal(10_000 - 3334, decision.Rejections.Count(r => r.Reason.StartsWith("no HW_CPU_X86_AMD_SEV_SNP", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void MultiCreate_EquallyFreeHosts_EachServerOfTheRequestGetsAnotherHost()
+    {
+        PlacementHost[] hosts = [Host("intel-none", "a"), Host("intel-none", "b"), Host("intel-none", "c")];
+
+        var chosen = Enumerable.Range(0, 3).Select(i => HostPlacement.SelectForMember(Request(null), hosts, Now, Window, i).Candidates[0].HostName);
+
+        Assert.Equal(["a", "b", "c"], chosen);
+    }
+
+    [Fact]
+    public void MultiCreate_SevOnTwoHosts_AlternatesAsEachServerTakesASlot_AndKeepsTheOthersAsAlternates()
+    {
+        PlacementHost[] hosts = [Host("rome-sev", "rome-1"), Host("rome-sev", "rome-2")];
+
+        var decisions = Enumerable.Range(0, 3).Select(i => HostPlacement.SelectForMember(Request("amd-sev"), hosts, Now, Window, i)).ToList();
+
+        Assert.Equal(["rome-1", "rome-2", "rome-1"], decisions.Select(d => d.Candidates[0].HostName));
+        Assert.Equal([509, 509, 508], decisions.Select(d => d.Candidates[0].Free));
+        Assert.Equal("rome-2", decisions[2].Candidates[1].HostName);
+    }
+
+    [Fact]
+    public void MultiCreate_LaterServersOfTheRequestFindTheSlotsTheEarlierOnesTook()
+    {
+        var nearlyFull = Host("genoa-snp", claimed: new() { ["genoa-snp_amd_sev_snp"] = 97 });
+
+        var third = HostPlacement.SelectForMember(Request("amd-sev-snp"), [nearlyFull], Now, Window, 2);
+
+        Assert.True(third.NoValidHost);
+        Assert.Contains("99 of 99 in use", Assert.Single(third.Rejections).Reason, StringComparison.Ordinal);
+        Assert.Equal(1, HostPlacement.SelectForMember(Request("amd-sev-snp"), [nearlyFull], Now, Window, 1).Candidates[0].Free);
+    }
 }

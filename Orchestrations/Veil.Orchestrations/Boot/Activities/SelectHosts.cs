@@ -10,7 +10,9 @@ namespace Veil.Orchestrations.Boot.Activities;
 
 /// <summary>
 /// The boot's first step, nova's scheduling: resolves the request again, asks placement for hosts, and records
-/// placement's account on the server (the host chosen and why every other host was left out).
+/// placement's account on the server (the host chosen and why every other host was left out). A server of a
+/// multi-create is placed after the ones before it in the request, from the hosts as they are without the
+/// request's own claims, so every server of the request sees the same hosts and the request spreads.
 /// </summary>
 public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOptions<BootOptions> options, TimeProvider time) : TaskActivity<BootServerInput, PlacementOutcome>
 {
@@ -31,9 +33,10 @@ public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOpt
             return new PlacementOutcome([], check.Message, null, check.Message);
         }
 
-        var hosts = await registry.ListAsync();
-        var decision = HostPlacement.Select(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, options.Value.MaxAttempts,
-            input.Guest.ImageProperties.GetValueOrDefault(RequestKeys.ImageHypervisorType));
+        var siblings = input.RequestServerIds ?? [];
+        var hosts = await registry.ListAsync(siblings.ToHashSet());
+        var decision = HostPlacement.SelectForMember(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, Math.Max(0, siblings.ToList().IndexOf(input.Guest.ServerId)),
+            options.Value.MaxAttempts, input.Guest.ImageProperties.GetValueOrDefault(RequestKeys.ImageHypervisorType));
         var model = request.Model is { } m ? m.Info().DisplayName : "unencrypted guests";
         return new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model, decision.NoValidHost ? decision.ExplainForTenant(model) : null);
     }

@@ -29,7 +29,9 @@ public sealed class HostCommandFuzzTests
 
         var events = await worker.Storage.QueueAsync(worker.EventsQueue);
         var parkedStore = new ParkedMessageStore(worker.Storage);
-        var answers = new List<HostEvent>();
+        // Delivery is at least once: an outcome may come twice, so commands are counted by id.
+        var answers = new Dictionary<Guid, HostEvent>();
+        var taken = new HashSet<Guid>();
         IReadOnlyList<ParkedMessage> parked = [];
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         while (answers.Count + parked.Count < Messages && DateTime.UtcNow < deadline)
@@ -43,19 +45,29 @@ public sealed class HostCommandFuzzTests
 
             foreach (var message in received)
             {
-                answers.Add(JsonSerializer.Deserialize<HostEvent>(message.Body.ToString(), VeilJson.Options)!);
+                var answer = JsonSerializer.Deserialize<HostEvent>(message.Body.ToString(), VeilJson.Options)!;
+                if (answer.Outcome == HostCommandOutcome.Accepted)
+                {
+                    taken.Add(answer.CommandId);
+                }
+                else
+                {
+                    answers[answer.CommandId] = answer;
+                }
+
                 await events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }
 
         Assert.Equal(Messages, answers.Count + parked.Count);
+        Assert.Subset(taken, answers.Keys.ToHashSet()); // every command answered was first said to be taken
         Assert.InRange(parked.Count, Messages / 4, Messages - 100); // the mutations break most, not all
         Assert.All(parked, p =>
         {
             Assert.True(p.Reason.Length > 10, p.Reason);
             Assert.DoesNotContain(CrashWords, w => p.Reason.Contains(w, StringComparison.Ordinal));
         });
-        Assert.All(answers.Where(a => a.Outcome == HostCommandOutcome.Failed), a => Assert.False(string.IsNullOrWhiteSpace(a.Failure?.Message), a.ToString()));
+        Assert.All(answers.Values.Where(a => a.Outcome == HostCommandOutcome.Failed), a => Assert.False(string.IsNullOrWhiteSpace(a.Failure?.Message), a.ToString()));
         Assert.Equal(0, (await commands.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         // Still serving: a plain destroy is answered.

@@ -34,6 +34,21 @@ public sealed class HostCommandQueueTests
     }
 
     [Fact]
+    public async Task Command_TakenAtOnce_TheHostSaysSoBeforeItsOutcome()
+    {
+        await using var worker = new SimulatedHostWorker("genoa-snp");
+        await worker.StartAsync();
+        var spawn = SimulatedHostWorker.Spawn(GuestSpecBuilder.NewSnp("acknowledged"));
+
+        await worker.SendAsync(spawn);
+        var taken = await worker.NextEventAsync(acceptances: true);
+        var outcome = await worker.NextEventAsync(acceptances: true);
+
+        Assert.Equal((HostCommandOutcome.Accepted, spawn.CommandId, spawn.CorrelationId, worker.HostName), (taken.Outcome, taken.CommandId, taken.CorrelationId, taken.HostName));
+        Assert.Equal((HostCommandOutcome.Succeeded, spawn.CommandId), (outcome.Outcome, outcome.CommandId));
+    }
+
+    [Fact]
     public async Task SameCommandDeliveredAgain_EvenAfterARestart_AnsweredOnce()
     {
         await using var worker = new SimulatedHostWorker("genoa-snp");
@@ -56,7 +71,7 @@ public sealed class HostCommandQueueTests
         await Task.Delay(500);
         Assert.Equal((HostCommandOutcome.Succeeded, spawn.CommandId), (answer.Outcome, answer.CommandId));
         Assert.Equal(0, (await commands.GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        Assert.Equal(0, await worker.PendingEventsAsync());
+        Assert.Equal(0, await worker.PendingOutcomesAsync());
     }
 
     [Fact]
@@ -204,7 +219,7 @@ public sealed class HostCommandQueueTests
         var parked = Assert.Single(await new ParkedMessageStore(worker.Storage).ListAsync(HostQueues.Commands(worker.HostName)));
         Assert.Equal(body, parked.Body);
         Assert.Contains(reason, parked.Reason, StringComparison.Ordinal);
-        Assert.Equal(0, await worker.PendingEventsAsync());
+        Assert.Equal(0, await worker.PendingOutcomesAsync());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class HostWorkerCrashTests
             Assert.NotEqual(0, crashing.ExitCode);
         }
 
-        Assert.Equal(0, await worker.PendingEventsAsync());
+        Assert.Equal(0, await worker.PendingOutcomesAsync());
         Assert.Single(Directory.GetFiles(Path.Combine(worker.StateDirectory, "domains"), "*.xml"));
 
         using var restarted = WorkerProcess.Start(worker.Settings());
@@ -32,7 +32,7 @@ public sealed class HostWorkerCrashTests
 
         // Past another visibility timeout: the command is not run (or reported) a second time.
         await Task.Delay(TimeSpan.FromSeconds(4));
-        Assert.Equal(0, await worker.PendingEventsAsync());
+        Assert.Equal(0, await worker.PendingOutcomesAsync());
         Assert.Equal(0, (await (await worker.CommandQueueAsync()).GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.Single(Directory.GetFiles(Path.Combine(worker.StateDirectory, "domains"), "*.xml"));
         Assert.Single(Directory.GetFiles(Path.Combine(worker.StateDirectory, "domains"), "*.running"));

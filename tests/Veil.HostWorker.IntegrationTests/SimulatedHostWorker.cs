@@ -87,8 +87,8 @@ internal sealed class SimulatedHostWorker : IAsyncDisposable
 
     public Task SendAsync(HostCommand command) => SendAsync(JsonSerializer.Serialize(command, VeilJson.Options));
 
-    /// <summary>The next outcome on this worker's events queue.</summary>
-    public async Task<HostEvent> NextEventAsync(TimeSpan? timeout = null)
+    /// <summary>The next outcome on this worker's events queue; acceptances are read past unless <paramref name="acceptances"/>.</summary>
+    public async Task<HostEvent> NextEventAsync(TimeSpan? timeout = null, bool acceptances = false)
     {
         var queue = await Storage.QueueAsync(EventsQueue);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
@@ -98,7 +98,13 @@ internal sealed class SimulatedHostWorker : IAsyncDisposable
             if (message is not null)
             {
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                return JsonSerializer.Deserialize<HostEvent>(message.Body.ToString(), VeilJson.Options)!;
+                var hostEvent = JsonSerializer.Deserialize<HostEvent>(message.Body.ToString(), VeilJson.Options)!;
+                if (acceptances || hostEvent.Outcome != HostCommandOutcome.Accepted)
+                {
+                    return hostEvent;
+                }
+
+                continue;
             }
 
             await Task.Delay(50);
@@ -107,7 +113,12 @@ internal sealed class SimulatedHostWorker : IAsyncDisposable
         throw new TimeoutException($"no event on {EventsQueue} from host {HostName}");
     }
 
-    public async Task<int> PendingEventsAsync() => (await (await Storage.QueueAsync(EventsQueue)).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+    /// <summary>Outcomes waiting on the events queue (acceptances are not outcomes).</summary>
+    public async Task<int> PendingOutcomesAsync()
+    {
+        var waiting = (await (await Storage.QueueAsync(EventsQueue)).PeekMessagesAsync(32)).Value;
+        return waiting.Count(m => JsonSerializer.Deserialize<HostEvent>(m.Body.ToString(), VeilJson.Options)!.Outcome != HostCommandOutcome.Accepted);
+    }
 
     public async Task<QueueClient> CommandQueueAsync() => await Storage.QueueAsync(HostQueues.Commands(HostName));
 

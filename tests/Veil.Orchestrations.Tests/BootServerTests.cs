@@ -13,7 +13,7 @@ namespace Veil.Orchestrations.Tests;
 /// <summary>BootServer's branches, its activities faked: failover, silent hosts, lost claims, deletes, outages.</summary>
 public sealed class BootServerTests
 {
-    private static readonly BootLimits Limits = new(MaxAttempts: 3, HostResultTimeout: TimeSpan.FromSeconds(60), BootSettleTimeout: TimeSpan.FromMinutes(15));
+    private static readonly BootLimits Limits = new(MaxAttempts: 3, HostAckTimeout: TimeSpan.FromSeconds(10), HostResultTimeout: TimeSpan.FromSeconds(60), BootSettleTimeout: TimeSpan.FromMinutes(15));
     private static readonly BootServerInput Input = new("project-a", GuestSpecBuilder.Encrypted("amd-sev-snp") with { ServerId = Guid.NewGuid() }, Limits);
 
     private readonly OrchestrationDriver driver = new(new BootServer(), OrchestrationsExtensions.DataConverter);
@@ -25,7 +25,10 @@ public sealed class BootServerTests
         new(command.CommandId, command.CorrelationId, command.Kind, command.ServerId, host, outcome, outcome == HostCommandOutcome.Succeeded ? "running" : "absent", DateTimeOffset.UnixEpoch,
             outcome == HostCommandOutcome.Succeeded ? $"<domain><name>on {host}</name></domain>" : null, failure);
 
-    /// <summary>Fakes for every activity: placement offers <paramref name="candidates"/>, claims succeed, each host answers as set up.</summary>
+    /// <summary>
+    /// Fakes for every activity: placement offers <paramref name="candidates"/>, claims succeed, each host in
+    /// <see cref="hosts"/> takes the command (Accepted) and answers as set up (null: never); other hosts are gone.
+    /// </summary>
     private OrchestrationDriver Placed(params PlacementCandidate[] candidates)
     {
         var slot = 0;
@@ -35,9 +38,13 @@ public sealed class BootServerTests
             .Activity<AsidClaim, int>(nameof(ReleaseAsid), _ => 1)
             .Activity<SpawnRequest, SpawnStarted>(nameof(SpawnServer), r =>
             {
-                if (hosts.TryGetValue(r.HostName, out var host) && host(r.Command) is { } answer)
+                if (hosts.TryGetValue(r.HostName, out var host))
                 {
-                    driver.Raise(BootEvents.HostResult, answer);
+                    driver.Raise(BootEvents.HostResult, HostEvent.Accepted(r.Command, r.HostName, DateTimeOffset.UnixEpoch));
+                    if (host(r.Command) is { } answer)
+                    {
+                        driver.Raise(BootEvents.HostResult, answer);
+                    }
                 }
 
                 return new SpawnStarted(true, null);
@@ -64,7 +71,7 @@ public sealed class BootServerTests
     }
 
     [Fact]
-    public void SilentHost_AfterTheTimeoutGetsADestroyAndItsClaimReleased_ThenTheNextHostBoots()
+    public void GoneHost_NeverTakesTheCommand_AfterTheShortAckTimeoutGetsADestroyAndItsClaimReleased_ThenTheNextHostBoots()
     {
         hosts["b"] = c => Answer(c, "b", HostCommandOutcome.Succeeded);
         var start = driver.Now;
@@ -75,7 +82,29 @@ public sealed class BootServerTests
         var destroy = Assert.Single(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
         Assert.Equal(("a", HostCommandKind.Destroy, Input.Guest.ServerId), (destroy.HostName, destroy.Command.Kind, destroy.Command.ServerId));
         Assert.Equal("a_amd_sev_snp", Assert.Single(driver.CallsOf<AsidClaim>(nameof(ReleaseAsid))).ProviderName);
+        Assert.Equal(Limits.HostAckTimeout, driver.Now - start); // not the spawn's minute
+    }
+
+    [Fact]
+    public void HostTakesTheSpawnAndFallsSilent_WaitsTheSpawnTimeout_ThenFailsOverSayingWhichLimitRanOut()
+    {
+        hosts["a"] = _ => null;
+        var start = driver.Now;
+
+        var (status, _, failure) = Placed(Snp("a")).Run<BootServerInput, ServerStatus>(Input);
+
+        Assert.Equal(OrchestrationStatus.Failed, status);
         Assert.Equal(Limits.HostResultTimeout, driver.Now - start);
+        Assert.StartsWith("No valid host was found: every host tried failed (a: no answer within 60 s).", failure!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("a", Assert.Single(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand))).HostName);
+    }
+
+    [Fact]
+    public void NoHostTakesTheSpawn_FaultSaysTheHostsDidNotTakeIt()
+    {
+        var (_, _, failure) = Placed(Snp("a"), Snp("b")).Run<BootServerInput, ServerStatus>(Input);
+
+        Assert.StartsWith("No valid host was found: every host tried failed (a: did not take the command within 10 s; b: did not take the command within 10 s).", failure!.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Veil.Orchestrations.Tests;
 /// <summary>DeleteServer's branches, its activities faked: waiting for a running boot, destroy failures.</summary>
 public sealed class DeleteServerTests
 {
-    private static readonly DeleteServerInput Input = new("project-a", Guid.NewGuid(), new BootLimits(MaxAttempts: 3, HostResultTimeout: TimeSpan.FromSeconds(60), BootSettleTimeout: TimeSpan.FromMinutes(15)));
+    private static readonly DeleteServerInput Input = new("project-a", Guid.NewGuid(), new BootLimits(MaxAttempts: 3, HostAckTimeout: TimeSpan.FromSeconds(10), HostResultTimeout: TimeSpan.FromSeconds(60), BootSettleTimeout: TimeSpan.FromMinutes(15)));
 
     private readonly OrchestrationDriver driver = new(new DeleteServer(), OrchestrationsExtensions.DataConverter);
 

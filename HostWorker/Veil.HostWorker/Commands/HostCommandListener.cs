@@ -9,8 +9,8 @@ using Veil.Storage.Queues;
 namespace Veil.HostWorker.Commands;
 
 /// <summary>
-/// The queue trigger on <c>host-&lt;name&gt;</c>: reads each command, runs it, and reports the outcome on the events
-/// queue before the command is deleted. A command delivered again after it was answered is not answered again
+/// The queue trigger on <c>host-&lt;name&gt;</c>: reads each command, says at once on the events queue that it took
+/// it (<see cref="HostCommandOutcome.Accepted"/>), runs it, and reports the outcome there before the command is deleted. A command delivered again after it was answered is not answered again
 /// (<see cref="AnsweredCommands"/>); a crash between the answer and its record re-runs the (idempotent) command
 /// and reports again, so outcomes arrive at least once and consumers drop duplicates by command id. Unreadable
 /// commands are parked with the reason.
@@ -21,6 +21,7 @@ internal sealed class HostCommandListener(
     HostCommandHandler handler,
     AnsweredCommands answered,
     IOptions<HostWorkerOptions> options,
+    TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,8 +45,9 @@ internal sealed class HostCommandListener(
             return;
         }
 
-        var outcome = await handler.HandleAsync(command, cancellationToken);
         var events = await storage.QueueAsync(options.Value.EventsQueue);
+        await events.SendMessageAsync(JsonSerializer.Serialize(HostEvent.Accepted(command, options.Value.HostName, time.GetUtcNow()), VeilJson.Options), cancellationToken);
+        var outcome = await handler.HandleAsync(command, cancellationToken);
         await events.SendMessageAsync(JsonSerializer.Serialize(outcome, VeilJson.Options), cancellationToken);
         answered.Record(command.CommandId);
     }

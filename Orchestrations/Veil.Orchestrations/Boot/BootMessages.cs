@@ -12,8 +12,10 @@ namespace Veil.Orchestrations.Boot;
 /// <summary>
 /// The limits a boot or delete runs under, fixed in its input when it is scheduled: a replay (or a rewind) sees the
 /// same values even if the configuration changed meanwhile, and the SDK creates orchestrators without services.
+/// <see cref="HostAckTimeout"/> bounds how long a host may take to take a command, <see cref="HostResultTimeout"/>
+/// how long it may then take to carry it out.
 /// </summary>
-public sealed record BootLimits(int MaxAttempts, TimeSpan HostResultTimeout, TimeSpan BootSettleTimeout);
+public sealed record BootLimits(int MaxAttempts, TimeSpan HostAckTimeout, TimeSpan HostResultTimeout, TimeSpan BootSettleTimeout);
 
 /// <summary>
 /// Input of <see cref="BootServer"/>; <paramref name="RequestServerIds"/> lists, in order, the servers of the

@@ -8,7 +8,10 @@ public sealed class BootOptions : ICheckedOptions
 {
     public const string Section = "Boot";
 
-    /// <summary>How long to wait for a host's answer to a spawn before trying the next host (1 s - 1 h). Default 60 s.</summary>
+    /// <summary>How long a host may take to take a command off its queue before the boot tries the next host (1 s - 10 min, at most <see cref="HostResultTimeout"/>). Default 10 s.</summary>
+    public TimeSpan HostAckTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a host that took a command may take to answer it before the boot tries the next host (1 s - 1 h). Default 60 s.</summary>
     public TimeSpan HostResultTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Hosts tried per boot (1-10). Default 3.</summary>
@@ -30,9 +33,11 @@ public sealed class BootOptions : ICheckedOptions
     public string HostEventsQueue { get; set; } = Shared.Contracts.HostQueues.Events;
 
     /// <summary>The limits a boot or delete scheduled now runs under.</summary>
-    public BootLimits Limits() => new(MaxAttempts, HostResultTimeout, BootSettleTimeout);
+    public BootLimits Limits() => new(MaxAttempts, HostAckTimeout, HostResultTimeout, BootSettleTimeout);
 
     public IEnumerable<string> Problems() => SettingRules.Of(
+        SettingRules.Between($"{Section}:{nameof(HostAckTimeout)}", HostAckTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+        HostAckTimeout <= HostResultTimeout ? null : $"{Section}:{nameof(HostAckTimeout)} is {SettingRules.Text(HostAckTimeout)}; it must not be longer than {Section}:{nameof(HostResultTimeout)} ({SettingRules.Text(HostResultTimeout)}).",
         SettingRules.Between($"{Section}:{nameof(HostResultTimeout)}", HostResultTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
         SettingRules.Between($"{Section}:{nameof(MaxAttempts)}", MaxAttempts, 1, 10),
         SettingRules.Between($"{Section}:{nameof(HeartbeatWindow)}", HeartbeatWindow, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)),

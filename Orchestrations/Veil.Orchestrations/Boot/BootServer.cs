@@ -8,8 +8,9 @@ namespace Veil.Orchestrations.Boot;
 
 /// <summary>
 /// A tenant's boot, in the user's three steps — schedule (placement), claim an ASID slot, spawn — each an activity
-/// that records its own progress on the server, then the host's answer raced with a durable timeout. A failed or
-/// silent host gets its claim released (and a destroy, in case it answers late) and the next alternate is tried.
+/// that records its own progress on the server, then the host's answer raced with durable timeouts: a short one for
+/// the host to take the command, a long one for the spawn. A failed or silent host gets its claim released (and a
+/// destroy, in case it answers late) and the next alternate is tried.
 /// Ends ACTIVE (completed), or ERROR with a fault that says exactly why (the orchestration then fails with it); a
 /// boot overtaken by a delete stops before spawning and leaves what it holds to the delete, which it tells when it ends.
 /// </summary>
@@ -62,16 +63,15 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 return ServerStatus.Deleting;
             }
 
-            var answer = await WaitForHostAsync(context, command.CommandId, settings.HostResultTimeout);
+            var reply = await HostAnswer.WaitAsync(context, command.CommandId, settings);
+            var answer = reply.Outcome;
             if (answer is { Outcome: HostCommandOutcome.Succeeded })
             {
                 context.SetCustomStatus(new BootStatus(ServerStep.Active, candidate.HostName, claim?.Slot));
                 return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml));
             }
 
-            failures.Add(answer is null
-                ? $"{candidate.HostName}: no answer within {settings.HostResultTimeout.TotalSeconds:F0} s"
-                : $"{candidate.HostName}: {answer.Failure}");
+            failures.Add($"{candidate.HostName}: {(answer is null ? reply.Silence(settings) : answer.Failure)}");
             tenantFailures.Add(answer?.Failure?.CodeWord ?? "no answer");
             Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
             if (answer is null)
@@ -90,29 +90,6 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         var fault = $"No valid host was found: every host tried failed ({string.Join("; ", failures)}). {placement.Explanation}";
         var tenantFault = $"No valid host was found: the hosts tried could not start it ({string.Join(", ", tenantFailures)}).";
         return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault, TenantFault: tenantFault));
-    }
-
-    /// <summary>The host's answer to this command, or null after the timeout. Answers to earlier commands are skipped.</summary>
-    internal static async Task<HostEvent?> WaitForHostAsync(TaskOrchestrationContext context, Guid commandId, TimeSpan timeout)
-    {
-        var deadline = context.CurrentUtcDateTime + timeout;
-        while (context.CurrentUtcDateTime < deadline)
-        {
-            try
-            {
-                var answer = await context.WaitForExternalEvent<HostEvent>(BootEvents.HostResult, deadline - context.CurrentUtcDateTime);
-                if (answer.CommandId == commandId)
-                {
-                    return answer;
-                }
-            }
-            catch (TaskCanceledException)
-            {
-                return null;
-            }
-        }
-
-        return null;
     }
 
     private static async Task<ServerStatus> EndAsync(TaskOrchestrationContext context, BootOutcome outcome)

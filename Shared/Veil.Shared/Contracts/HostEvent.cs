@@ -1,13 +1,16 @@
 namespace Veil.Shared.Contracts;
 
-/// <summary>A host's report of a command's outcome, on <see cref="HostQueues.Events"/>. Delivered at least once.</summary>
+/// <summary>
+/// A host's report of a command's outcome, on <see cref="HostQueues.Events"/>, preceded by one that says it took
+/// the command (<see cref="HostCommandOutcome.Accepted"/>). Delivered at least once.
+/// </summary>
 /// <param name="CommandId">The command this answers.</param>
 /// <param name="CorrelationId">Echoed from the command.</param>
 /// <param name="Kind">The command's kind.</param>
 /// <param name="ServerId">The server.</param>
 /// <param name="HostName">The host that ran it.</param>
 /// <param name="Outcome">How it ended.</param>
-/// <param name="DomainState">libvirt's state of the domain afterwards (<c>running</c>, <c>paused</c>, <c>shut-off</c>, <c>absent</c>).</param>
+/// <param name="DomainState">libvirt's state of the domain afterwards (<c>running</c>, <c>paused</c>, <c>shut-off</c>, <c>absent</c>; <c>unknown</c> when only accepted).</param>
 /// <param name="At">When the host finished.</param>
 /// <param name="DomainXml">After a spawn (or any command on an existing domain): the XML libvirt holds for it.</param>
 /// <param name="Failure">Why, when it did not succeed.</param>
@@ -21,4 +24,12 @@ public sealed record HostEvent(
     string DomainState,
     DateTimeOffset At,
     string? DomainXml = null,
-    HostFailure? Failure = null);
+    HostFailure? Failure = null)
+{
+    /// <summary>What a host sends the moment it takes <paramref name="command"/>, before carrying it out.</summary>
+    public static HostEvent Accepted(HostCommand command, string hostName, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return new(command.CommandId, command.CorrelationId, command.Kind, command.ServerId, hostName, HostCommandOutcome.Accepted, "unknown", at);
+    }
+}

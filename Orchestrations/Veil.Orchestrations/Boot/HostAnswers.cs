@@ -1,0 +1,63 @@
+using Microsoft.DurableTask;
+using Veil.Shared.Contracts;
+
+namespace Veil.Orchestrations.Boot;
+
+/// <summary>
+/// How a host answered a command an orchestration sent it: the outcome, or why there is none — the host never took
+/// the command (gone, or its queue unread), or took it and fell silent.
+/// </summary>
+public sealed record HostAnswer(HostEvent? Outcome, bool Taken)
+{
+    /// <summary>Why there is no outcome, for operators, naming the limit that ran out.</summary>
+    public string Silence(BootLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return Taken
+            ? $"no answer within {limits.HostResultTimeout.TotalSeconds:F0} s"
+            : $"did not take the command within {limits.HostAckTimeout.TotalSeconds:F0} s";
+    }
+
+    /// <summary>
+    /// Waits, on durable timers, for the host to take the command (<see cref="BootLimits.HostAckTimeout"/>), then for
+    /// its outcome (<see cref="BootLimits.HostResultTimeout"/> from when it took it). Events of other commands, and a
+    /// repeated acceptance, are skipped; an outcome that arrives before its acceptance counts as both.
+    /// </summary>
+    public static async Task<HostAnswer> WaitAsync(TaskOrchestrationContext context, Guid commandId, BootLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(limits);
+        var taken = false;
+        var deadline = context.CurrentUtcDateTime + limits.HostAckTimeout;
+        while (context.CurrentUtcDateTime < deadline)
+        {
+            HostEvent answer;
+            try
+            {
+                answer = await context.WaitForExternalEvent<HostEvent>(BootEvents.HostResult, deadline - context.CurrentUtcDateTime);
+            }
+            catch (TaskCanceledException)
+            {
+                break;
+            }
+
+            if (answer.CommandId != commandId)
+            {
+                continue;
+            }
+
+            if (answer.Outcome != HostCommandOutcome.Accepted)
+            {
+                return new HostAnswer(answer, true);
+            }
+
+            if (!taken)
+            {
+                taken = true;
+                deadline = context.CurrentUtcDateTime + limits.HostResultTimeout;
+            }
+        }
+
+        return new HostAnswer(null, taken);
+    }
+}

@@ -14,7 +14,35 @@ public sealed class AdminHostsTests : BunitTest
     public AdminHostsTests() => SignInAdmin();
 
     [Fact]
-    public void Hosts_ChipsFromTraits_StaleHeartbeatWarned_ChecklistCounted()
+    public void Hosts_ChipsGreenOnlyForWhatAReadyHostWithAFreshHeartbeatOffers_RefusedOrSilentHostsOfferNothing()
+    {
+        HostView[] hosts = [Host("genoa", HostStatus.Ready, stale: false), Host("genoa-2", HostStatus.Refused, stale: false), Host("genoa-3", HostStatus.Ready, stale: true)];
+        Api.Answers["/api/hosts"] = JsonSerializer.Serialize(hosts, VeilJson.Options);
+
+        var page = Render<Hosts>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=host-genoa-3]"));
+        Assert.Equal(("true", "true", "false"), (On(page, "genoa-SNP"), On(page, "genoa-SEV"), On(page, "genoa-SEV-ES")));
+        Assert.Equal(("false", "false"), (On(page, "genoa-2-SNP"), On(page, "genoa-3-SNP")));
+        Assert.Equal("true", page.Find("[data-testid=chip-genoa-2-SNP]").GetAttribute("data-capable"));
+        Assert.Equal("SNP capable, but not offered: the host refused to start", page.Find("[data-testid=chip-genoa-2-SNP]").GetAttribute("aria-label"));
+        Assert.Equal("SNP capable, but not offered: no heartbeat", page.Find("[data-testid=chip-genoa-3-SNP]").GetAttribute("aria-label"));
+        Assert.Equal("SEV-ES not offered", page.Find("[data-testid=chip-genoa-SEV-ES]").GetAttribute("aria-label"));
+    }
+
+    private static string? On(IRenderedComponent<Hosts> page, string chip) => page.Find($"[data-testid=chip-{chip}]").GetAttribute("data-on");
+
+    private static HostView Host(string name, HostStatus status, bool stale)
+    {
+        var snp = new ResourceProvider($"{name}_amd_sev_snp", name, [Traits.AmdSevSnp], new Dictionary<string, Inventory> { [ResourceClasses.MemEncryptionContext] = new(99) }, MemoryEncryptionModel.AmdSevSnp, new AsidRange(1, 99));
+        var root = new ResourceProvider(name, null, [Traits.AmdSev], new Dictionary<string, Inventory>(), null, null);
+        var report = new HostReport(name, status, new HostCapabilities(name, [MemoryEncryptionModel.AmdSevSnp], [root, snp], [], [], true, 51, 1),
+            new HostVersions("11.3.0", "9.2.1", "6.14"), $"test:///{name}.xml", true, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, status == HostStatus.Refused ? "Refusing to start: SEV-SNP is enabled, but a SEV-ES guest runs here." : null);
+        return new HostView(name, report, stale ? DateTimeOffset.UtcNow.AddMinutes(-5) : DateTimeOffset.UtcNow, stale, []);
+    }
+
+    [Fact]
+    public void Hosts_StaleHeartbeatWarned_ImageCacheAndChecklistCounted()
     {
         var snp = new ResourceProvider("genoa_amd_sev_snp", "genoa", [Traits.AmdSevSnp], new Dictionary<string, Inventory> { [ResourceClasses.MemEncryptionContext] = new(99) }, MemoryEncryptionModel.AmdSevSnp, new AsidRange(1, 99));
         var root = new ResourceProvider("genoa", null, [Traits.AmdSev], new Dictionary<string, Inventory>(), null, null);
@@ -32,9 +60,6 @@ public sealed class AdminHostsTests : BunitTest
         var page = Render<Hosts>();
 
         page.WaitForAssertion(() => page.Find("[data-testid=host-genoa]"));
-        Assert.Equal("true", page.Find("[data-testid=chip-genoa-SNP]").GetAttribute("data-on"));
-        Assert.Equal("true", page.Find("[data-testid=chip-genoa-SEV]").GetAttribute("data-on"));
-        Assert.Equal("false", page.Find("[data-testid=chip-genoa-SEV-ES]").GetAttribute("data-on"));
         Assert.Contains("No heartbeat since", page.Find("[data-testid=stale-genoa]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Image cache: 2 file(s), 10.0 MiB", page.Find("[data-testid=image-cache-genoa]").TextContent.Trim());
         Assert.Contains("Operator checklist (1 of 2 met)", page.Markup, StringComparison.Ordinal);

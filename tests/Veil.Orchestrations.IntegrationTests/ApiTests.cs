@@ -56,19 +56,44 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Theory]
-    [InlineData("{ not json", "LineNumber: 0 | BytePositionInLine: 2")]
-    [InlineData("{\"flavorExtraSpecs\": {\"hw:mem_encryption\": true}}", "$.flavorExtraSpecs")]
-    [InlineData("{\"flavorExtraSpecs\": [1,2]}", "$.flavorExtraSpecs")]
-    public async Task MalformedOrWrongTypes_400ProblemSayingWhere(string body, string path)
+    [InlineData("/api/mem-encryption/resolve", "{ not json", "body", "The request body is not valid JSON (line 1, byte 3): '")]
+    [InlineData("/api/mem-encryption/resolve", "{\"flavorExtraSpecs\": {\"hw:mem_encryption\": true}}", "flavorExtraSpecs.hw:mem_encryption", "flavorExtraSpecs.hw:mem_encryption must be a string.")]
+    [InlineData("/api/mem-encryption/resolve", "{\"flavorExtraSpecs\": [1,2]}", "flavorExtraSpecs", "flavorExtraSpecs must be an object whose every value is a string.")]
+    [InlineData("/api/servers", "{\"name\": \"web\", \"count\": \"three\"}", "count", "count must be an integer from 1 to 50.")]
+    [InlineData("/api/servers", "{\"name\": \"web\", \"metadata\": {\"tier\": 1}}", "metadata.tier", "metadata.tier must be a string.")]
+    [InlineData("/api/servers", "{\"configDrive\": \"yes\"}", "configDrive", "configDrive must be true or false.")]
+    [InlineData("/api/servers", "[1]", "body", "The body must be an object.")]
+    [InlineData("/api/servers", "", "body", "A JSON body is required.")]
+    [InlineData("/api/flavors", "{\"name\": \"f\", \"memoryMiB\": 1024, \"diskGiB\": 10}", "vCpus", "vCpus is required.")]
+    [InlineData("/api/flavors", "{\"name\": \"f\", \"vCpus\": 1.5, \"memoryMiB\": 1024, \"diskGiB\": 10}", "vCpus", "vCpus must be an integer from 1 to 512.")]
+    public async Task MalformedOrWrongTypes_400NamingTheFieldAndWhatItMustBe_InWordsNotTypeNames(string path, string body, string field, string detail)
     {
         using var api = stack.Api("p1");
 
-        var response = await api.PostAsync("/api/mem-encryption/resolve", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await api.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("The request body is not valid", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Contains(path, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.StartsWith(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotJsonOrAQueryValueOfTheWrongKind_SaysWhatToSend()
+    {
+        using var api = stack.Api("p1");
+
+        var text = await api.PostAsync("/api/servers", new StringContent("name=web", Encoding.UTF8, "text/plain"));
+        var length = await api.GetAsync($"/api/servers/{Guid.NewGuid()}/console-log?length=lots");
+        var textProblem = await text.Content.ReadFromJsonAsync<JsonElement>();
+        var lengthProblem = await length.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal("The body must be JSON: send it with Content-Type: application/json.", textProblem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, length.StatusCode);
+        Assert.Equal(("length", "length must be an integer; 'lots' is not."), (lengthProblem.GetProperty("field").GetString(), lengthProblem.GetProperty("detail").GetString()));
     }
 
     [Fact]
@@ -114,8 +139,8 @@ public sealed class ApiTests(LocalVeil stack)
     }
 
     [Theory]
-    [InlineData("/api/servers", "{\"name\":\"web\"}", "'flavorName', 'imageId'")]
-    [InlineData("/api/flavors", "{\"name\":\"small\",\"memoryMiB\":512}", "'vCpus', 'diskGiB'")]
+    [InlineData("/api/servers", "{\"name\":\"web\"}", "flavorName and imageId are required.")]
+    [InlineData("/api/flavors", "{\"name\":\"small\",\"memoryMiB\":512}", "vCpus and diskGiB are required.")]
     public async Task BodyMissingAMember_400NamingIt_NothingCreated(string path, string body, string named)
     {
         using var api = stack.Api("project-missing", "admin");
@@ -455,9 +480,10 @@ public sealed class ApiTests(LocalVeil stack)
         foreach (var (path, body) in bodies)
         {
             var response = await api.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
-            if ((int)response.StatusCode >= 500)
+            var text = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode >= 500 || (response.StatusCode == HttpStatusCode.BadRequest && (text.Contains("System.", StringComparison.Ordinal) || !text.Contains("\"field\"", StringComparison.Ordinal))))
             {
-                failures.Add($"{(int)response.StatusCode} {path} {body[..Math.Min(200, body.Length)]}");
+                failures.Add($"{(int)response.StatusCode} {path} {body[..Math.Min(200, body.Length)]}: {text[..Math.Min(300, text.Length)]}");
             }
         }
 

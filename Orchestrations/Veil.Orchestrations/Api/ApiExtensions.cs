@@ -35,7 +35,15 @@ public static class ApiExtensions
         });
         builder.Services.AddAuthorization(ApiPolicies.Add);
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            // Written by the framework without a word of why: say what to send.
+            if (c.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && c.ProblemDetails.Detail is null)
+            {
+                (var field, c.ProblemDetails.Detail) = RequestBodyProblem.DescribeBinding("", StatusCodes.Status415UnsupportedMediaType)!.Value;
+                c.ProblemDetails.Extensions["field"] = field;
+            }
+        });
         builder.Services.AddExceptionHandler<BadRequestBodyHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

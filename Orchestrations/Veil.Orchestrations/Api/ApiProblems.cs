@@ -16,8 +16,11 @@ public static class ApiProblems
     public static IResult Forbidden(string detail) => Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 }
 
-/// <summary>Turns unreadable request bodies (bad JSON, wrong types) into 400 problem+json that says where.</summary>
-internal sealed class BadRequestBodyHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <summary>
+/// Turns requests the framework could not bind (no body, not JSON, wrong types, a query value of the wrong kind)
+/// into 400 (or 415) problem+json whose <c>field</c> and <c>detail</c> name the field and what it must be.
+/// </summary>
+internal sealed class BadRequestBodyHandler(IProblemDetailsService problems, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -26,14 +29,17 @@ internal sealed class BadRequestBodyHandler(IProblemDetailsService problems) : I
             return false;
         }
 
+        // The handler runs after the endpoint was cleared for the error path; the feature keeps the one that failed.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        var (field, detail) = bad.InnerException is System.Text.Json.JsonException error
+            ? RequestBodyProblem.Describe(bodyType, error, json.Value.SerializerOptions)
+            : RequestBodyProblem.DescribeBinding(bad.Message, bad.StatusCode) ?? ("request", bad.Message);
         httpContext.Response.StatusCode = bad.StatusCode;
-        var detail = bad.InnerException is System.Text.Json.JsonException json
-            ? $"The request body is not valid: {json.Message}"
-            : bad.Message;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "Invalid request", Detail = detail },
+            ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "Invalid request", Detail = detail, Extensions = { ["field"] = field } },
         });
     }
 }

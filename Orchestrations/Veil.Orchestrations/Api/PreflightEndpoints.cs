@@ -15,6 +15,17 @@ internal static class PreflightEndpoints
                     detail: check.Message,
                     statusCode: StatusCodes.Status400BadRequest,
                     title: "The request cannot be encrypted as asked",
-                    extensions: new Dictionary<string, object?> { ["problems"] = check.Problems.Select(p => new { code = p.Code.ToString(), message = p.Message }).ToList() });
+                    extensions: new Dictionary<string, object?> { ["field"] = Field(check.Problems), ["problems"] = check.Problems.Select(p => new { code = p.Code.ToString(), message = p.Message }).ToList() });
         });
+
+    /// <summary>The request field the first problem's first offending value came from.</summary>
+    private static string Field(IReadOnlyList<MemoryEncryptionProblem> problems) =>
+        problems.SelectMany(p => p.Offenders).FirstOrDefault() is { } offender
+            ? offender.Source switch
+            {
+                RequestSource.Image => $"imageProperties.{offender.Key}",
+                RequestSource.Configuration => "machineType",
+                _ => $"flavorExtraSpecs.{offender.Key}",
+            }
+            : "flavorExtraSpecs";
 }

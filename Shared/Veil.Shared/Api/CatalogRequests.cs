@@ -1,9 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+using Veil.Shared.Catalog;
 using Veil.Shared.Guests;
 
 namespace Veil.Shared.Api;
 
 /// <summary>Body of <c>POST /api/flavors</c>: a flavor proposed for approval.</summary>
-public sealed record ProposeFlavorRequest(string? Name, int VCpus, int MemoryMiB, int DiskGiB, Dictionary<string, string>? ExtraSpecs = null);
+public sealed record ProposeFlavorRequest(
+    string? Name,
+    [property: Range(1, FlavorRules.MaxVCpus)] int VCpus,
+    [property: Range(FlavorRules.MinMemoryMiB, FlavorRules.MaxMemoryMiB)] int MemoryMiB,
+    [property: Range(1, FlavorRules.MaxDiskGiB)] int DiskGiB,
+    Dictionary<string, string>? ExtraSpecs = null);
 
 /// <summary>Body of approve/reject: the reason is required to reject.</summary>
 public sealed record FlavorDecisionRequest(string? Reason = null);

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Veil.Shared.Guests;
+
 namespace Veil.Shared.Api;
 
 /// <summary>
@@ -9,7 +12,7 @@ public sealed record CreateServerRequest(
     string? Name,
     string? FlavorName,
     string? ImageId,
-    int? Count = null,
+    [property: Range(1, GuestRules.MaxServersPerLaunch)] int? Count = null,
     Dictionary<string, string>? Metadata = null,
     string? KeyName = null,
     string? UserData = null,

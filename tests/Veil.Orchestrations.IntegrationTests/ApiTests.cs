@@ -350,6 +350,8 @@ public sealed class ApiTests(LocalVeil stack)
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.All(servers, s => Assert.Equal(ServerStatus.Active, s.Status));
+        var listed = await tenant.GetFromJsonAsync<ServerRecord[]>("/api/servers", Json);
+        Assert.Equal(servers.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.ServerId).Select(s => s.ServerId), listed!.Select(s => s.ServerId)); // newest first
         Assert.Equal(new[] { stack.Genoa, stack.Intel, stack.Rome }.Order(), servers.Select(s => s.HostName!).Order());
     }
 

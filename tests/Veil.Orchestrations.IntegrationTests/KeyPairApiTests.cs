@@ -21,6 +21,29 @@ public sealed class KeyPairApiTests(LocalVeil stack)
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
 
     [Fact]
+    public async Task List_SortedAndPagedByLimitAndMarker_NextPageInTheLinkHeader_BadLimitOrMarkerNamed()
+    {
+        using var carol = stack.Api(Project());
+        foreach (var name in new[] { "c-desk", "a-laptop", "b-phone" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await carol.PostAsJsonAsync("/api/keypairs", new { name, publicKey = SshKeys.Ed25519() })).StatusCode);
+        }
+
+        var first = await carol.GetAsync("/api/keypairs?limit=2");
+        var next = first.Headers.GetValues("Link").Single();
+        var second = await carol.GetAsync(next[1..next.IndexOf('>', StringComparison.Ordinal)]);
+        var unknown = await carol.GetAsync("/api/keypairs?marker=z-none");
+        var zero = await carol.GetAsync("/api/keypairs?limit=0");
+
+        Assert.Equal(["a-laptop", "b-phone"], (await first.Content.ReadFromJsonAsync<KeyPair[]>(Json))!.Select(k => k.Name));
+        Assert.Equal("</api/keypairs?limit=2&marker=b-phone>; rel=\"next\"", next);
+        Assert.Equal(["c-desk"], (await second.Content.ReadFromJsonAsync<KeyPair[]>(Json))!.Select(k => k.Name));
+        Assert.False(second.Headers.Contains("Link"));
+        Assert.Equal((HttpStatusCode.BadRequest, "marker 'z-none' is not in this list (it names the last item of the page before)."), (unknown.StatusCode, await DetailAsync(unknown)));
+        Assert.Equal((HttpStatusCode.BadRequest, "limit is 0; ask for 1-1000 items, or leave it out for up to 1000."), (zero.StatusCode, await DetailAsync(zero)));
+    }
+
+    [Fact]
     public async Task KeyPair_UploadedListedShownDeleted_OnlyItsUserSeesIt_NameTakenOnce()
     {
         using var alice = stack.Api(Project());

@@ -11,10 +11,12 @@ internal static class CatalogEndpoints
 {
     public static void MapCatalog(this RouteGroupBuilder api)
     {
-        api.MapGet("/flavors", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListFlavorsAsync(ct)));
+        api.MapGet("/flavors", async ([AsParameters] ApiPages page, HttpContext http, CatalogStore catalog, CancellationToken ct) =>
+            page.Of(http, (await catalog.ListFlavorsAsync(ct)).OrderBy(f => f.Name, StringComparer.Ordinal), f => f.Name));
         api.MapPost("/flavors", ProposeAsync);
         api.MapGet("/flavors/{name}/capacity", CapacityAsync);
-        api.MapGet("/images", async (CatalogStore catalog, CancellationToken ct) => Results.Ok(await catalog.ListImagesAsync(ct)));
+        api.MapGet("/images", async ([AsParameters] ApiPages page, HttpContext http, CatalogStore catalog, CancellationToken ct) =>
+            page.Of(http, (await catalog.ListImagesAsync(ct)).OrderBy(i => i.Id, StringComparer.Ordinal), i => i.Id));
         var admin = api.MapGroup("").RequireAdmin();
         admin.MapPost("/flavors/{name}/approve", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
             DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct));

@@ -13,8 +13,8 @@ internal static class HostsEndpoints
         var admin = api.MapGroup("").RequireAdmin();
         admin.MapGet("/reconciliation", async (bool? now, ClaimReconciler reconciler, CancellationToken ct) =>
             Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last));
-        admin.MapGet("/hosts", async (HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
-            Results.Ok(await ViewsAsync(registry, ledger, options.Value, time, ct)));
+        admin.MapGet("/hosts", async ([AsParameters] ApiPages page, HttpContext http, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
+            page.Of(http, (await ViewsAsync(registry, ledger, options.Value, time, ct)).OrderBy(h => h.Name, StringComparer.Ordinal), h => h.Name));
         admin.MapGet("/hosts/{name}", async (string name, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
         {
             var host = (await ViewsAsync(registry, ledger, options.Value, time, ct)).FirstOrDefault(h => h.Name == name);

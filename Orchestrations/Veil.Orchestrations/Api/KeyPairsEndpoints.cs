@@ -12,8 +12,8 @@ internal static class KeyPairsEndpoints
     public static void MapKeyPairs(this RouteGroupBuilder api)
     {
         api.MapPost("/keypairs", CreateAsync);
-        api.MapGet("/keypairs", async (ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>
-            Results.Ok(await keyPairs.ListAsync(VeilCaller.From(user).Subject, ct)));
+        api.MapGet("/keypairs", async ([AsParameters] ApiPages page, HttpContext http, ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>
+            page.Of(http, (await keyPairs.ListAsync(VeilCaller.From(user).Subject, ct)).OrderBy(k => k.Name, StringComparer.Ordinal), k => k.Name));
         api.MapGet("/keypairs/{name}", async (string name, ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>
             await keyPairs.GetAsync(VeilCaller.From(user).Subject, name, ct) is { } keyPair ? Results.Ok(keyPair) : ApiProblems.NotFound($"Key pair '{name}'"));
         api.MapDelete("/keypairs/{name}", async (string name, ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>

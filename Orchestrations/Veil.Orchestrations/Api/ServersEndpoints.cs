@@ -11,10 +11,12 @@ internal static class ServersEndpoints
     public static void MapServers(this RouteGroupBuilder api)
     {
         api.MapPost("/servers", CreateAsync);
-        api.MapGet("/servers", async (ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
+        api.MapGet("/servers", async ([AsParameters] ApiPages page, HttpContext http, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
         {
+            // Newest first, as nova lists them; the id breaks ties so pages are stable.
             var caller = VeilCaller.From(user);
-            return Results.Ok((await servers.ListAsync(caller.IsAdmin ? null : caller.ProjectId, ct)).Select(s => View(s, caller)));
+            var sorted = (await servers.ListAsync(caller.IsAdmin ? null : caller.ProjectId, ct)).OrderByDescending(s => s.CreatedAt).ThenBy(s => s.ServerId);
+            return page.Of(http, sorted.Select(s => View(s, caller)), s => s.ServerId.ToString());
         });
         api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
             await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(View(server, VeilCaller.From(user))) : ApiProblems.NotFound($"Server '{id}'"));

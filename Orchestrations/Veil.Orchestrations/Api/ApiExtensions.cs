@@ -48,7 +48,7 @@ public static class ApiExtensions
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Veil.Shared.Contracts.VeilJson.Configure(o.SerializerOptions));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(ApiDocs.Configure);
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Veil.Orchestrations.Api;
 
@@ -7,7 +8,7 @@ namespace Veil.Orchestrations.Api;
 /// of the page before. Lists come sorted (each endpoint says by what), so pages never overlap or skip; when more
 /// follow, a <c>Link: &lt;…&gt;; rel="next"</c> header gives the next page, and the body stays a plain array.
 /// </summary>
-internal readonly record struct ApiPages(int? Limit, string? Marker)
+internal readonly record struct ApiPages([FromQuery(Name = "limit")] int? Limit, [FromQuery(Name = "marker")] string? Marker)
 {
     public const int MaxLimit = 1000;
 

@@ -12,17 +12,21 @@ internal static class CatalogEndpoints
     public static void MapCatalog(this RouteGroupBuilder api)
     {
         api.MapGet("/flavors", async ([AsParameters] ApiPages page, HttpContext http, CatalogStore catalog, CancellationToken ct) =>
-            page.Of(http, (await catalog.ListFlavorsAsync(ct)).OrderBy(f => f.Name, StringComparer.Ordinal), f => f.Name));
-        api.MapPost("/flavors", ProposeAsync);
-        api.MapGet("/flavors/{name}/capacity", CapacityAsync);
+            page.Of(http, (await catalog.ListFlavorsAsync(ct)).OrderBy(f => f.Name, StringComparer.Ordinal), f => f.Name))
+            .Doc<Flavor[]>("List flavors by name");
+        api.MapPost("/flavors", ProposeAsync).Doc<Flavor>("Propose a flavor for approval", StatusCodes.Status201Created, StatusCodes.Status409Conflict);
+        api.MapGet("/flavors/{name}/capacity", CapacityAsync).Doc<FlavorCapacity>("What a flavor, with an image, could get now", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapGet("/images", async ([AsParameters] ApiPages page, HttpContext http, CatalogStore catalog, CancellationToken ct) =>
-            page.Of(http, (await catalog.ListImagesAsync(ct)).OrderBy(i => i.Id, StringComparer.Ordinal), i => i.Id));
+            page.Of(http, (await catalog.ListImagesAsync(ct)).OrderBy(i => i.Id, StringComparer.Ordinal), i => i.Id))
+            .Doc<Image[]>("List images by id");
         var admin = api.MapGroup("").RequireAdmin();
         admin.MapPost("/flavors/{name}/approve", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct));
+            DecideAsync(name, FlavorStatus.Approved, body?.Reason, VeilCaller.From(user), catalog, time, ct))
+            .Doc<Flavor>("Approve a flavor", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         admin.MapPost("/flavors/{name}/reject", (string name, FlavorDecisionRequest? body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct));
-        admin.MapPost("/images", RegisterImageAsync);
+            DecideAsync(name, FlavorStatus.Rejected, body?.Reason, VeilCaller.From(user), catalog, time, ct))
+            .Doc<Flavor>("Reject a flavor, with a reason", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
+        admin.MapPost("/images", RegisterImageAsync).Doc<Image>("Register an image", StatusCodes.Status201Created, StatusCodes.Status409Conflict);
         admin.MapImageFiles();
     }
 

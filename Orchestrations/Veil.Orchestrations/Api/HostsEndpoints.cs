@@ -12,14 +12,17 @@ internal static class HostsEndpoints
     {
         var admin = api.MapGroup("").RequireAdmin();
         admin.MapGet("/reconciliation", async (bool? now, ClaimReconciler reconciler, CancellationToken ct) =>
-            Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last));
+            Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last))
+            .Doc<Veil.Orchestrations.Claims.ReconciliationReport>("The claim reconciler's last report (now=true: run it now)");
         admin.MapGet("/hosts", async ([AsParameters] ApiPages page, HttpContext http, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
-            page.Of(http, (await ViewsAsync(registry, ledger, options.Value, time, ct)).OrderBy(h => h.Name, StringComparer.Ordinal), h => h.Name));
+            page.Of(http, (await ViewsAsync(registry, ledger, options.Value, time, ct)).OrderBy(h => h.Name, StringComparer.Ordinal), h => h.Name))
+            .Doc<HostView[]>("List hosts by name: reports, checklists, heartbeats, ASID pools");
         admin.MapGet("/hosts/{name}", async (string name, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
         {
             var host = (await ViewsAsync(registry, ledger, options.Value, time, ct)).FirstOrDefault(h => h.Name == name);
             return host is null ? ApiProblems.NotFound($"Host '{name}'") : Results.Ok(host);
-        });
+        })
+            .Doc<HostView>("Show a host", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
     }
 
     private static async Task<List<HostView>> ViewsAsync(HostRegistry registry, AsidLedger ledger, BootOptions options, TimeProvider time, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Veil.Orchestrations.Catalog;
 using Veil.Orchestrations.Images;
+using Veil.Shared.Api;
 using Veil.Shared.Guests;
 
 namespace Veil.Orchestrations.Api;
@@ -12,7 +13,8 @@ namespace Veil.Orchestrations.Api;
 internal static class ImageFilesEndpoints
 {
     public static void MapImageFiles(this RouteGroupBuilder admin) =>
-        admin.MapPut("/images/{id}/files/{part}", UploadAsync).Accepts<Stream>("application/octet-stream");
+        admin.MapPut("/images/{id}/files/{part}", UploadAsync)
+            .Doc<Image>("Upload an image's disk, kernel or initrd", StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge).Accepts<Stream>("application/octet-stream");
 
     private static async Task<IResult> UploadAsync(string id, string part, string? format, HttpContext http, CatalogStore catalog, ImageUploads uploads, CancellationToken ct)
     {

@@ -11,13 +11,16 @@ internal static class KeyPairsEndpoints
 {
     public static void MapKeyPairs(this RouteGroupBuilder api)
     {
-        api.MapPost("/keypairs", CreateAsync);
+        api.MapPost("/keypairs", CreateAsync).Doc<KeyPair>("Upload a key pair's public key", StatusCodes.Status201Created, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         api.MapGet("/keypairs", async ([AsParameters] ApiPages page, HttpContext http, ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>
-            page.Of(http, (await keyPairs.ListAsync(VeilCaller.From(user).Subject, ct)).OrderBy(k => k.Name, StringComparer.Ordinal), k => k.Name));
+            page.Of(http, (await keyPairs.ListAsync(VeilCaller.From(user).Subject, ct)).OrderBy(k => k.Name, StringComparer.Ordinal), k => k.Name))
+            .Doc<KeyPair[]>("List your key pairs by name");
         api.MapGet("/keypairs/{name}", async (string name, ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>
-            await keyPairs.GetAsync(VeilCaller.From(user).Subject, name, ct) is { } keyPair ? Results.Ok(keyPair) : ApiProblems.NotFound($"Key pair '{name}'"));
+            await keyPairs.GetAsync(VeilCaller.From(user).Subject, name, ct) is { } keyPair ? Results.Ok(keyPair) : ApiProblems.NotFound($"Key pair '{name}'"))
+            .Doc<KeyPair>("Show one of your key pairs", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapDelete("/keypairs/{name}", async (string name, ClaimsPrincipal user, KeyPairStore keyPairs, CancellationToken ct) =>
-            await keyPairs.DeleteAsync(VeilCaller.From(user).Subject, name, ct) ? Results.NoContent() : ApiProblems.NotFound($"Key pair '{name}'"));
+            await keyPairs.DeleteAsync(VeilCaller.From(user).Subject, name, ct) ? Results.NoContent() : ApiProblems.NotFound($"Key pair '{name}'"))
+            .Doc("Delete one of your key pairs", StatusCodes.Status204NoContent, StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> CreateAsync(CreateKeyPairRequest body, ClaimsPrincipal user, KeyPairStore keyPairs, TimeProvider time, CancellationToken ct)

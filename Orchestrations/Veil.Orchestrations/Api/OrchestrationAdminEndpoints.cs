@@ -46,20 +46,28 @@ internal static class OrchestrationAdminEndpoints
             };
             var page = await client.QueryPageAsync(query, name, ct);
             return Results.Ok(new OrchestrationPageView(page.Values.Select(OrchestrationViews.ToView).ToList(), page.ContinuationToken));
-        });
-        admin.MapGet("/warnings", (EngineWarnings warnings) => Results.Ok(new EngineWarningsView(warnings.Counts, warnings.Recent)));
+        })
+            .Doc<OrchestrationPageView>("Query orchestration instances");
+        admin.MapGet("/warnings", (EngineWarnings warnings) => Results.Ok(new EngineWarningsView(warnings.Counts, warnings.Recent)))
+            .Doc<EngineWarningsView>("The engine's warnings, counted and recent");
         admin.MapGet("/{id}", async (string id, DurableTaskClient client, CancellationToken ct) =>
-            await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance ? Results.Ok(instance.ToView()) : ApiProblems.NotFound($"Orchestration instance '{id}'"));
+            await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance ? Results.Ok(instance.ToView()) : ApiProblems.NotFound($"Orchestration instance '{id}'"))
+            .Doc<OrchestrationInstanceView>("Show an orchestration instance", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         admin.MapGet("/{id}/history", async (string id, DurableTaskClient client, CancellationToken ct) =>
-            Results.Ok((await client.GetOrchestrationHistoryAsync(id, ct)).Select(OrchestrationViews.ToView)));
+            Results.Ok((await client.GetOrchestrationHistoryAsync(id, ct)).Select(OrchestrationViews.ToView)))
+            .Doc<HistoryEventView[]>("An orchestration instance's history");
         admin.MapPost("/{id}/terminate", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            ActAsync(id, client, i => i.IsCompleted ? $"it is already {i.RuntimeStatus}" : null, () => client.TerminateInstanceAsync(id, new TerminateInstanceOptions(body?.Reason ?? "terminated by an admin", Recursive: true), ct), ct));
+            ActAsync(id, client, i => i.IsCompleted ? $"it is already {i.RuntimeStatus}" : null, () => client.TerminateInstanceAsync(id, new TerminateInstanceOptions(body?.Reason ?? "terminated by an admin", Recursive: true), ct), ct))
+            .Doc("Terminate an instance (and its sub-orchestrations)", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapPost("/{id}/suspend", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            ActAsync(id, client, i => i.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending ? null : $"only running instances can be suspended; it is {i.RuntimeStatus}", () => client.SuspendInstanceAsync(id, body?.Reason, ct), ct));
+            ActAsync(id, client, i => i.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending ? null : $"only running instances can be suspended; it is {i.RuntimeStatus}", () => client.SuspendInstanceAsync(id, body?.Reason, ct), ct))
+            .Doc("Suspend a running instance", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapPost("/{id}/resume", (string id, InstanceActionRequest? body, DurableTaskClient client, CancellationToken ct) =>
-            ActAsync(id, client, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Suspended ? null : $"only suspended instances can be resumed; it is {i.RuntimeStatus}", () => client.ResumeInstanceAsync(id, body?.Reason, ct), ct));
+            ActAsync(id, client, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Suspended ? null : $"only suspended instances can be resumed; it is {i.RuntimeStatus}", () => client.ResumeInstanceAsync(id, body?.Reason, ct), ct))
+            .Doc("Resume a suspended instance", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapPost("/{id}/rewind", async (string id, InstanceActionRequest? body, DurableTaskClient client, ServerOrchestrations rules, CancellationToken ct) =>
-            await RerunRefusalAsync(id, client, rules, ct) ?? await ActAsync(id, client, _ => null, () => client.RewindInstanceAsync(id, body?.Reason ?? "rewound by an admin", ct), ct));
+            await RerunRefusalAsync(id, client, rules, ct) ?? await ActAsync(id, client, _ => null, () => client.RewindInstanceAsync(id, body?.Reason ?? "rewound by an admin", ct), ct))
+            .Doc("Rewind a failed instance to retry its failed steps", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapPost("/{id}/restart", async (string id, bool? newInstanceId, DurableTaskClient client, ServerOrchestrations rules, CancellationToken ct) =>
         {
             if (await RerunRefusalAsync(id, client, rules, ct) is { } refused)
@@ -69,7 +77,7 @@ internal static class OrchestrationAdminEndpoints
 
             try
             {
-                return Results.Ok(new { instanceId = await client.RestartAsync(id, newInstanceId ?? false, ct) });
+                return Results.Ok(new InstanceRestarted(await client.RestartAsync(id, newInstanceId ?? false, ct)));
             }
             catch (ArgumentException)
             {
@@ -79,19 +87,21 @@ internal static class OrchestrationAdminEndpoints
             {
                 return ApiProblems.Conflict(e.Message);
             }
-        });
+        })
+            .Doc<InstanceRestarted>("Restart an instance with its input", StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapDelete("/{id}", async (string id, bool? recursive, DurableTaskClient client, CancellationToken ct) =>
         {
             try
             {
                 var purged = await client.PurgeInstanceAsync(id, new PurgeInstanceOptions(recursive ?? false), ct);
-                return purged.PurgedInstanceCount == 0 ? ApiProblems.NotFound($"Orchestration instance '{id}'") : Results.Ok(new { purgedInstanceCount = purged.PurgedInstanceCount });
+                return purged.PurgedInstanceCount == 0 ? ApiProblems.NotFound($"Orchestration instance '{id}'") : Results.Ok(new InstancesPurged(purged.PurgedInstanceCount));
             }
             catch (InvalidOperationException e)
             {
                 return ApiProblems.Conflict(e.Message);
             }
-        });
+        })
+            .Doc<InstancesPurged>("Purge a finished instance's state and history", StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapPost("/{id}/events/{name}", async (string id, string name, JsonElement? payload, DurableTaskClient client, CancellationToken ct) =>
         {
             if (await client.GetInstanceAsync(id, ct) is not { } instance)
@@ -106,14 +116,17 @@ internal static class OrchestrationAdminEndpoints
 
             await client.RaiseEventAsync(id, name, payload, ct);
             return Results.Accepted();
-        });
+        })
+            .Doc("Raise an event on a running instance", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         var poison = api.MapGroup("/poison").RequireAdmin();
-        poison.MapGet("/", async (Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) => Results.Ok(await parked.ListAsync(null, ct)));
+        poison.MapGet("/", async (Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) => Results.Ok(await parked.ListAsync(null, ct))).Doc<ParkedMessage[]>("List parked (poison) messages");
         poison.MapPost("/{**id}", async (string id, Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) =>
-            await parked.ReplayAsync(id, ct) ? Results.Accepted() : ApiProblems.NotFound($"Parked message '{id}'"));
+            await parked.ReplayAsync(id, ct) ? Results.Accepted() : ApiProblems.NotFound($"Parked message '{id}'"))
+            .Doc("Replay a parked message onto its queue", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound);
         poison.MapDelete("/{**id}", async (string id, Veil.Storage.Queues.ParkedMessageStore parked, CancellationToken ct) =>
-            await parked.DiscardAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Parked message '{id}'"));
+            await parked.DiscardAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"Parked message '{id}'"))
+            .Doc("Discard a parked message", StatusCodes.Status204NoContent, StatusCodes.Status404NotFound);
     }
 
     /// <summary>409 naming why a server's orchestration must not run again, or null to go ahead.</summary>

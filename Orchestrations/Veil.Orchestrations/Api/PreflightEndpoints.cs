@@ -16,7 +16,8 @@ internal static class PreflightEndpoints
                     statusCode: StatusCodes.Status400BadRequest,
                     title: "The request cannot be encrypted as asked",
                     extensions: new Dictionary<string, object?> { ["field"] = Field(check.Problems), ["problems"] = check.Problems.Select(p => new { code = p.Code.ToString(), message = p.Message }).ToList() });
-        });
+        })
+            .Doc<ResolveResponse>("Resolve what memory encryption a flavor and image ask for");
 
     /// <summary>The request field the first problem's first offending value came from.</summary>
     private static string Field(IReadOnlyList<MemoryEncryptionProblem> problems) =>

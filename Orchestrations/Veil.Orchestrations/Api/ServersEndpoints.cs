@@ -10,18 +10,22 @@ internal static class ServersEndpoints
 {
     public static void MapServers(this RouteGroupBuilder api)
     {
-        api.MapPost("/servers", CreateAsync);
+        api.MapPost("/servers", CreateAsync)
+            .Doc<ServerRecord[]>("Launch servers (count of them) of an approved flavor and an image", StatusCodes.Status202Accepted, StatusCodes.Status403Forbidden, StatusCodes.Status422UnprocessableEntity);
         api.MapGet("/servers", async ([AsParameters] ApiPages page, HttpContext http, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
         {
             // Newest first, as nova lists them; the id breaks ties so pages are stable.
             var caller = VeilCaller.From(user);
             var sorted = (await servers.ListAsync(caller.IsAdmin ? null : caller.ProjectId, ct)).OrderByDescending(s => s.CreatedAt).ThenBy(s => s.ServerId);
             return page.Of(http, sorted.Select(s => View(s, caller)), s => s.ServerId.ToString());
-        });
+        })
+            .Doc<ServerRecord[]>("List servers, newest first (tenants: their project's)");
         api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
-            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(View(server, VeilCaller.From(user))) : ApiProblems.NotFound($"Server '{id}'"));
+            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(View(server, VeilCaller.From(user))) : ApiProblems.NotFound($"Server '{id}'"))
+            .Doc<ServerRecord>("Show a server", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapGet("/servers/{id}/actions", async (string id, ClaimsPrincipal user, ServerStore servers, DurableTaskClient client, CancellationToken ct) =>
-            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, VeilCaller.From(user).IsAdmin, client, ct)) : ApiProblems.NotFound($"Server '{id}'"));
+            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, VeilCaller.From(user).IsAdmin, client, ct)) : ApiProblems.NotFound($"Server '{id}'"))
+            .Doc<ServerActionView[]>("The actions taken on a server (nova's instance actions)", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapGet("/servers/{id}/console-log", async (string id, int? length, ClaimsPrincipal user, ServerStore servers, Veil.Storage.StorageAccount storage, CancellationToken ct) =>
         {
             if (length is < 1 or > MaxConsoleLines)
@@ -32,7 +36,8 @@ internal static class ServersEndpoints
             return await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server
                 ? Results.Ok(await ConsoleLogAsync(server.ServerId, length, storage, ct))
                 : ApiProblems.NotFound($"Server '{id}'");
-        });
+        })
+            .Doc<ConsoleLog>("The end of a server's serial console", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapPost("/servers/{id}/action", async (string id, System.Text.Json.JsonElement body, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
         {
             var (action, problem) = PowerAction(body);
@@ -49,7 +54,8 @@ internal static class ServersEndpoints
             return await service.PowerAsync(server.ProjectId, server.ServerId, kind, ct) is { } refusal
                 ? ApiProblems.Conflict(refusal)
                 : Results.Accepted($"/api/servers/{server.ServerId}");
-        });
+        })
+            .Doc("Stop, start or reboot a server", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapDelete("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, ServerService service, CancellationToken ct) =>
         {
             if (await FindAsync(id, VeilCaller.From(user), servers, ct) is not { } server)
@@ -59,7 +65,8 @@ internal static class ServersEndpoints
 
             await service.DeleteAsync(server.ProjectId, server.ServerId, ct);
             return Results.Accepted($"/api/servers/{server.ServerId}");
-        });
+        })
+            .Doc("Delete a server", StatusCodes.Status202Accepted, StatusCodes.Status404NotFound);
     }
 
     private const int MaxConsoleLines = 10_000;

@@ -119,3 +119,9 @@ public sealed record EngineWarningsView(IReadOnlyDictionary<string, long> Counts
     [JsonIgnore]
     public long Total => Counts.Values.Sum();
 }
+
+/// <summary>Answer of a restart: the instance that now runs (the same id, or a new one if asked).</summary>
+public sealed record InstanceRestarted(string InstanceId);
+
+/// <summary>Answer of a purge: how many instances' state and history were removed.</summary>
+public sealed record InstancesPurged(int PurgedInstanceCount);

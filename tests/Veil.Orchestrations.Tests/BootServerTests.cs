@@ -67,6 +67,7 @@ public sealed class BootServerTests
         var outcome = Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome)));
         Assert.Equal(ServerStatus.Active, outcome.Status);
         Assert.Equal("<domain><name>on b</name></domain>", outcome.DomainXml);
+        Assert.Equal([new PlacementAttempt("a", "libvirt: no memory")], outcome.Tried!); // placement's account names b after a
         Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
     }
 

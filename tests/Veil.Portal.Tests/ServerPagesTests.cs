@@ -119,6 +119,29 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
+    public void ServerDetail_Admin_PlacementIsATable_TheHostItEndedOnAfterTheOneThatFailed_LeftOutGroupedByReason()
+    {
+        SignInAdmin();
+        Api.Answers[$"/api/servers/{Id}"] = $$"""
+            {"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"snp.small","status":"active","step":"active","model":"amd-sev-snp","hostName":"genoa-2",
+             "placement":"Chose genoa-2 after genoa-1 failed (libvirt: no memory); left out …",
+             "placementAccount":{"chosen":"genoa-2","tried":[{"hostName":"genoa-1","failure":"libvirt: no memory"}],
+               "leftOut":[{"hostName":"rome-1","reason":"no HW_CPU_X86_AMD_SEV_SNP","kind":"model-not-offered"},{"hostName":"genoa-3","reason":"stale heartbeat: last seen 95 s ago","kind":"unavailable"},{"hostName":"rome-2","reason":"no HW_CPU_X86_AMD_SEV_SNP","kind":"model-not-offered"}]} }
+            """;
+
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=placement-table]"));
+        Assert.Equal(["Chosen", "genoa-2", "after 1 host(s) failed"], page.Find("[data-testid=placement-chosen]").QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        Assert.Equal(["Tried, failed", "genoa-1", "libvirt: no memory"], page.Find("[data-testid=placement-tried]").QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        var leftOut = page.FindAll("[data-testid=placement-left-out]").Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray()).ToList();
+        Assert.Equal([
+            ["Unavailable (refused to start, or no heartbeat) (1)", "genoa-3", "stale heartbeat: last seen 95 s ago"],
+            ["Does not offer the model or a required trait (2)", "rome-1", "no HW_CPU_X86_AMD_SEV_SNP"],
+            ["", "rome-2", "no HW_CPU_X86_AMD_SEV_SNP"]], leftOut);
+    }
+
+    [Fact]
     public void ServerDetail_Tenant_TheirGuestNotTheFleet_NoHostRowsNoEngineHistory()
     {
         // What the API gives a tenant (ServerRecord.ForTenant): no host, slot, placement or domain XML.

@@ -47,8 +47,11 @@ public sealed record SpawnStarted(bool Sent, string? DeletedBy);
 /// <summary>Put a command on a host's queue.</summary>
 public sealed record HostCommandRequest(string HostName, HostCommand Command);
 
-/// <summary>How a boot ended, for the server's record: the fault for operators and, in its own terms, for the tenant.</summary>
-public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null, string? TenantFault = null);
+/// <summary>
+/// How a boot ended, for the server's record: the fault for operators and, in its own terms, for the tenant, and the
+/// hosts tried before the one it ended on (for placement's account).
+/// </summary>
+public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null, string? TenantFault = null, IReadOnlyList<PlacementAttempt>? Tried = null);
 
 /// <summary>What a delete acts on: whether the server's boot has ended, and the server as recorded.</summary>
 public sealed record DeleteSubject(bool BootEnded, ServerRecord? Server);

@@ -3,6 +3,7 @@ using Veil.Orchestrations.Boot.Activities;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Contracts;
+using Veil.Shared.Placement;
 
 namespace Veil.Orchestrations.Boot;
 
@@ -35,7 +36,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation, TenantFault: placement.TenantExplanation));
         }
 
-        var failures = new List<string>();
+        var failures = new List<PlacementAttempt>();
         var tenantFailures = new SortedSet<string>(StringComparer.Ordinal); // what went wrong, without the host
         foreach (var candidate in placement.Candidates.Take(settings.MaxAttempts))
         {
@@ -46,9 +47,9 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 claim = await context.CallStepAsync<AsidClaim?>(nameof(ClaimAsid), new ClaimRequest(candidate.HostName, provider, asids, guest.ServerId));
                 if (claim is null)
                 {
-                    failures.Add($"{candidate.HostName}: its last free slot on {provider} was claimed by another boot");
+                    failures.Add(new(candidate.HostName, $"its last free slot on {provider} was claimed by another boot"));
                     tenantFailures.Add("its slot was taken by another boot");
-                    Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
+                    Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1].Failure);
                     continue;
                 }
             }
@@ -68,12 +69,12 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             if (answer is { Outcome: HostCommandOutcome.Succeeded })
             {
                 context.SetCustomStatus(new BootStatus(ServerStep.Active, candidate.HostName, claim?.Slot));
-                return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml));
+                return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml, Tried: failures));
             }
 
-            failures.Add($"{candidate.HostName}: {(answer is null ? reply.Silence(settings) : answer.Failure)}");
+            failures.Add(new(candidate.HostName, answer is null ? reply.Silence(settings) : $"{answer.Failure}"));
             tenantFailures.Add(answer?.Failure?.CodeWord ?? "no answer");
-            Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1]);
+            Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1].Failure);
             if (answer is null)
             {
                 // It may still spawn later: make sure it does not keep a guest nobody owns.
@@ -87,9 +88,9 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             }
         }
 
-        var fault = $"No valid host was found: every host tried failed ({string.Join("; ", failures)}). {placement.Explanation}";
+        var fault = $"No valid host was found: every host tried failed ({string.Join("; ", failures.Select(f => $"{f.HostName}: {f.Failure}"))}). {placement.Explanation}";
         var tenantFault = $"No valid host was found: the hosts tried could not start it ({string.Join(", ", tenantFailures)}).";
-        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault, TenantFault: tenantFault));
+        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault, TenantFault: tenantFault, Tried: failures));
     }
 
     private static async Task<ServerStatus> EndAsync(TaskOrchestrationContext context, BootOutcome outcome)

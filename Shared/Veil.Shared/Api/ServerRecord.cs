@@ -1,5 +1,6 @@
 using Veil.Shared.MemoryEncryption;
 using Veil.Shared.Contracts;
+using Veil.Shared.Placement;
 
 namespace Veil.Shared.Api;
 
@@ -48,8 +49,11 @@ public sealed record ServerRecord
     /// <summary>The launch security libvirt holds for it (type and policy), once ACTIVE with an encrypted model.</summary>
     public LaunchSecurityView? LaunchSecurity { get; init; }
 
-    /// <summary>Placement's account of the boot: the host chosen and why every other host was left out.</summary>
+    /// <summary>Placement's account of the boot in one sentence: the host it ended on, the hosts tried before, why every other host was left out.</summary>
     public string? Placement { get; init; }
+
+    /// <summary>The same account as data, for a table grouped by reason (null on servers recorded before Veil kept it).</summary>
+    public PlacementAccount? PlacementAccount { get; init; }
 
     /// <summary>The domain XML libvirt holds for it.</summary>
     public string? DomainXml { get; init; }
@@ -78,17 +82,30 @@ public sealed record ServerRecord
         AsidSlot = asidSlot ?? AsidSlot,
     };
 
-    /// <summary>How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held). Ignored once being deleted.</summary>
-    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null) => IsBeingDeleted ? this : status switch
+    /// <summary>
+    /// How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held); the placement
+    /// account then names the host it ended on (none on ERROR) after the hosts <paramref name="tried"/>. Ignored once being deleted.
+    /// </summary>
+    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null, IReadOnlyList<PlacementAttempt>? tried = null)
     {
-        ServerStatus.Active => this with
+        if (IsBeingDeleted)
         {
-            Status = status, Step = ServerStep.Active, DomainXml = domainXml ?? DomainXml, Fault = null, TenantFault = null,
-            LaunchSecurity = LaunchSecurityView.FromDomainXml(domainXml ?? DomainXml),
-        },
-        ServerStatus.Error => this with { Status = status, Step = ServerStep.Error, Fault = fault, TenantFault = tenantFault, HostName = null, ProviderName = null, AsidSlot = null },
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A boot ends ACTIVE or ERROR."),
-    };
+            return this;
+        }
+
+        var account = PlacementAccount?.EndedOn(status == ServerStatus.Active ? HostName : null, tried ?? []);
+        var placed = this with { PlacementAccount = account, Placement = account?.Explain() ?? Placement };
+        return status switch
+        {
+            ServerStatus.Active => placed with
+            {
+                Status = status, Step = ServerStep.Active, DomainXml = domainXml ?? DomainXml, Fault = null, TenantFault = null,
+                LaunchSecurity = LaunchSecurityView.FromDomainXml(domainXml ?? DomainXml),
+            },
+            ServerStatus.Error => placed with { Status = status, Step = ServerStep.Error, Fault = fault, TenantFault = tenantFault, HostName = null, ProviderName = null, AsidSlot = null },
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A boot ends ACTIVE or ERROR."),
+        };
+    }
 
     /// <summary>A delete has been asked for: from now on only <paramref name="deleteInstanceId"/> changes the status.
     /// A server already being deleted (or deleted) keeps the delete it has: asking again changes nothing.</summary>
@@ -136,6 +153,7 @@ public sealed record ServerRecord
         ProviderName = null,
         AsidSlot = null,
         Placement = null,
+        PlacementAccount = null,
         DomainXml = null,
         BootInstanceId = null,
         DeleteInstanceId = null,

@@ -29,10 +29,11 @@ public sealed record PlacementDecision(IReadOnlyList<PlacementCandidate> Candida
 {
     public bool NoValidHost => Candidates.Count == 0;
 
-    /// <summary>"No valid host was found: h1: …; h2: …" — what a tenant or admin reads on a failed boot.</summary>
-    public string Explain() => NoValidHost
-        ? "No valid host was found. " + (Rejections.Count == 0 ? "No hosts are registered." : string.Join(" ", Rejections.Select(r => $"{r.HostName}: {r.Reason}.")))
-        : $"Chose {Candidates[0].HostName}" + (Rejections.Count == 0 ? "." : "; left out " + string.Join(" ", Rejections.Select(r => $"{r.HostName}: {r.Reason}.")));
+    /// <summary>The account a boot starts from: the best candidate chosen, every other host left out with its reason.</summary>
+    public PlacementAccount Account() => new(NoValidHost ? null : Candidates[0].HostName, [], Rejections);
+
+    /// <summary>"No valid host was found. h1: …. h2: …." or "Chose h; left out …" — what an admin reads.</summary>
+    public string Explain() => Account().Explain();
 
     /// <summary>
     /// Why no host could take the server, in a tenant's terms: what kind of host was missing and what they can do,

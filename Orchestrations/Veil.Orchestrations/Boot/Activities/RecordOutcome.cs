@@ -12,7 +12,7 @@ public sealed class RecordOutcome(ServerStore servers) : TaskActivity<BootOutcom
     public override async Task<string?> RunAsync(TaskActivityContext context, BootOutcome input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var server = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithBootOutcome(input.Status, input.Fault, input.DomainXml, input.TenantFault));
+        var server = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithBootOutcome(input.Status, input.Fault, input.DomainXml, input.TenantFault, input.Tried));
         return server is { IsBeingDeleted: true } ? server.DeleteInstanceId : null;
     }
 }

@@ -19,18 +19,18 @@ public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOpt
     public override async Task<PlacementOutcome> RunAsync(TaskActivityContext context, BootServerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var outcome = await DecideAsync(input);
+        var (outcome, account) = await DecideAsync(input);
         var next = outcome.Candidates is [{ Asids: not null }, ..] ? ServerStep.ClaimingAsid : ServerStep.Spawning;
-        await servers.UpdateAsync(input.ProjectId, input.Guest.ServerId, s => (outcome.Candidates.Count > 0 ? s.WithBootProgress(next) : s) with { Placement = outcome.Explanation });
+        await servers.UpdateAsync(input.ProjectId, input.Guest.ServerId, s => (outcome.Candidates.Count > 0 ? s.WithBootProgress(next) : s) with { Placement = outcome.Explanation, PlacementAccount = account });
         return outcome;
     }
 
-    private async Task<PlacementOutcome> DecideAsync(BootServerInput input)
+    private async Task<(PlacementOutcome Outcome, PlacementAccount? Account)> DecideAsync(BootServerInput input)
     {
         var check = MemoryEncryptionResolver.Check(input.Guest.FlavorExtraSpecs, input.Guest.ImageProperties, null);
         if (check.Resolution is not { } request)
         {
-            return new PlacementOutcome([], check.Message, null, check.Message);
+            return (new PlacementOutcome([], check.Message, null, check.Message), null);
         }
 
         var siblings = input.RequestServerIds ?? [];
@@ -38,6 +38,6 @@ public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOpt
         var decision = HostPlacement.SelectForMember(request, hosts, time.GetUtcNow(), options.Value.HeartbeatWindow, Math.Max(0, siblings.ToList().IndexOf(input.Guest.ServerId)),
             options.Value.MaxAttempts, input.Guest.ImageProperties.GetValueOrDefault(RequestKeys.ImageHypervisorType));
         var model = request.Model is { } m ? m.Info().DisplayName : "unencrypted guests";
-        return new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model, decision.NoValidHost ? decision.ExplainForTenant(model) : null);
+        return (new PlacementOutcome(decision.Candidates, decision.Explain(), request.Model, decision.NoValidHost ? decision.ExplainForTenant(model) : null), decision.Account());
     }
 }

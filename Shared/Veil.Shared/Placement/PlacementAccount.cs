@@ -1,0 +1,29 @@
+namespace Veil.Shared.Placement;
+
+/// <summary>A host a boot tried before the one it ended on, and why that host could not start it.</summary>
+public sealed record PlacementAttempt(string HostName, string Failure);
+
+/// <summary>
+/// Placement's account of a boot, kept on the server for admins: the host it ended on (null while none has, or when
+/// none could), the hosts tried before and why each failed, and every host left out with its reason — what the
+/// Portal shows as a table grouped by reason, and <see cref="Explain"/> as one sentence.
+/// </summary>
+public sealed record PlacementAccount(string? Chosen, IReadOnlyList<PlacementAttempt> Tried, IReadOnlyList<PlacementRejection> LeftOut)
+{
+    /// <summary>"Chose b after a failed (libvirt: no memory); left out c: …." or "No valid host was found. c: …."</summary>
+    public string Explain()
+    {
+        var leftOut = string.Join(" ", LeftOut.Select(r => $"{r.HostName}: {r.Reason}."));
+        var tried = string.Join("; ", Tried.Select(t => $"{t.HostName} failed ({t.Failure})"));
+        if (Chosen is null)
+        {
+            var why = Tried.Count > 0 ? $"Tried {tried}." : LeftOut.Count == 0 ? "No hosts are registered." : "";
+            return string.Join(" ", new[] { "No valid host was found.", why, leftOut }.Where(p => p.Length > 0));
+        }
+
+        return $"Chose {Chosen}" + (Tried.Count > 0 ? $" after {tried}" : "") + (LeftOut.Count == 0 ? "." : "; left out " + leftOut);
+    }
+
+    /// <summary>How the boot ended: on <paramref name="host"/> (null: on none) after <paramref name="tried"/>.</summary>
+    public PlacementAccount EndedOn(string? host, IReadOnlyList<PlacementAttempt> tried) => this with { Chosen = host, Tried = tried };
+}

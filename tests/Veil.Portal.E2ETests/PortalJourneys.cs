@@ -55,6 +55,8 @@ public sealed class PortalJourneys(VeilRun veil)
         await VeilRun.OpenAsync(admin, new Uri(serverUrl).AbsolutePath);
         await Assertions.Expect(admin.Locator("[data-testid=domain-xml]")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("<launchSecurity type=[\"']sev-snp[\"']"));
         await Assertions.Expect(admin.Locator("[data-testid=host]")).ToContainTextAsync("genoa");
+        await Assertions.Expect(admin.Locator("[data-testid=placement-chosen]")).ToContainTextAsync("genoa");
+        await admin.ScreenshotAsync(new() { Path = Shot("server-detail-admin"), FullPage = true });
         await VeilRun.OpenAsync(alice, "/servers");
         await alice.ScreenshotAsync(new() { Path = Shot("servers"), FullPage = true });
 

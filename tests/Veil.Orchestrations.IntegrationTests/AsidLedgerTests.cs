@@ -26,6 +26,25 @@ public sealed class AsidLedgerTests
     }
 
     [Fact]
+    public async Task StaleRelease_AfterTheSlotWasFreedAndClaimedByAnotherServer_LeavesTheNewClaim()
+    {
+        var range = new AsidRange(7, 7);
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        var table = await new StorageAccount(Azurite.Shared.ConnectionString).TableAsync(AsidLedger.TableName);
+        await ledger.ClaimAsync("h", provider, range, first);
+        var readByASlowRelease = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(provider, "00007")).Value;
+
+        await ledger.ReleaseAsync(provider, first);
+        var taken = await ledger.ClaimAsync("h", provider, range, second);
+        var staleReleased = await AsidLedger.ReleaseRowAsync(table, readByASlowRelease, CancellationToken.None);
+
+        Assert.Equal(7, taken!.Slot);
+        Assert.False(staleReleased);
+        Assert.Equal(second, Assert.Single(await ledger.ListAsync(), c => c.ProviderName == provider).ServerId);
+    }
+
+    [Fact]
     public async Task Claim_Repeated_ReturnsTheSameSlot_ReleaseFreesIt()
     {
         var range = new AsidRange(100, 101);

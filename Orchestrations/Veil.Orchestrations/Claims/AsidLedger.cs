@@ -69,11 +69,29 @@ public sealed class AsidLedger(StorageAccount storage, TimeProvider time)
         var id = serverId.ToString();
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == providerName && e.GetString("ServerId") == id, cancellationToken: cancellationToken))
         {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-            released++;
+            released += await ReleaseRowAsync(table, row, cancellationToken) ? 1 : 0;
         }
 
         return released;
+    }
+
+    /// <summary>
+    /// Deletes the claim row as it was read, and only then: if the slot was freed and claimed again by another
+    /// server since (a newer row, another ETag), or is already gone, nothing is deleted and the answer is false.
+    /// </summary>
+    internal static async Task<bool> ReleaseRowAsync(TableClient table, TableEntity row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
     }
 
     /// <summary>Every claim, for placement's counts, the hosts page and the reconciler.</summary>

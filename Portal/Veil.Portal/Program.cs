@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Veil.Hosting;
+using Veil.Portal;
 using Veil.Portal.Accounts;
 using Veil.Portal.Components;
 
@@ -12,7 +13,8 @@ var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseExceptionHandler(ErrorPage.Path, createScopeForErrors: true);
+    app.UseHsts();
 }
 
 app.UseAuthentication();
@@ -21,6 +23,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapAccounts();
+app.MapErrorPage();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 return await app.RunCheckedAsync("Portal");

@@ -50,7 +50,7 @@ internal static class AccountEndpoints
     private static string LocalOnly(string? url) =>
         url is ['/', ..] && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl) ? url : "/";
 
-    private const string Style = "<link href=\"/_content/MudBlazor/MudBlazor.min.css\" rel=\"stylesheet\">"
+    internal const string Style = "<link href=\"/_content/MudBlazor/MudBlazor.min.css\" rel=\"stylesheet\">"
         + "<style>body{font-family:Roboto,sans-serif;display:flex;justify-content:center;margin-top:10vh}form,main{width:320px;display:flex;flex-direction:column;gap:12px}"
         + "label{display:flex;flex-direction:column;gap:4px}input{padding:8px;border:1px solid #757575;border-radius:4px;font-size:1rem}.error{color:#c62828}</style>";
 

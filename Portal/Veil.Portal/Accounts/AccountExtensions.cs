@@ -40,7 +40,11 @@ public static class AccountExtensions
             o.AccessDeniedPath = AccountEndpoints.DeniedPath;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Outside Development the sign-in cookie never travels over plain HTTP.
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
+        builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(o =>
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, p => p.RequireClaim(ApiTokens.RoleClaim, "admin"));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHostedService<AccountSeeder>();

@@ -108,4 +108,17 @@ public sealed class DeleteServerTests
         Assert.Equal((ServerStatus.Error, "Deleting failed on genoa: libvirt: domain is locked"), (finish.Status, finish.Fault));
         Assert.Null(finish.Release);
     }
+
+    [Fact]
+    public void HostSlowToTakeTheDestroy_IsWaitedForTheFullTimeout_NotTheShortAckOne()
+    {
+        var start = driver.Now;
+        Deleting(_ => new DeleteSubject(true, Server())).Activity<HostCommandRequest, bool>(nameof(SendHostCommand), _ => true); // the host is restarting
+
+        var (_, _, failure) = driver.Run<DeleteServerInput, ServerStatus>(Input);
+
+        // A delete has no other host to go to: giving up after the ack timeout would only turn a restart into an ERROR.
+        Assert.Equal(Input.Limits.HostResultTimeout, driver.Now - start);
+        Assert.Equal("Deleting failed on genoa: did not take the command within 60 s", failure!.ErrorMessage);
+    }
 }

@@ -15,7 +15,14 @@ namespace Veil.Orchestrations.Boot;
 /// <see cref="HostAckTimeout"/> bounds how long a host may take to take a command, <see cref="HostResultTimeout"/>
 /// how long it may then take to carry it out.
 /// </summary>
-public sealed record BootLimits(int MaxAttempts, TimeSpan HostAckTimeout, TimeSpan HostResultTimeout, TimeSpan BootSettleTimeout);
+public sealed record BootLimits(int MaxAttempts, TimeSpan HostAckTimeout, TimeSpan HostResultTimeout, TimeSpan BootSettleTimeout)
+{
+    /// <summary>
+    /// For a command with nowhere else to go — a boot's last candidate, a delete or power action on the server's own
+    /// host — a slow host is waited for, not given up on: failing fast would only turn a restart into an ERROR.
+    /// </summary>
+    public BootLimits NothingElseToTry() => this with { HostAckTimeout = HostResultTimeout };
+}
 
 /// <summary>
 /// Input of <see cref="BootServer"/>; <paramref name="RequestServerIds"/> lists, in order, the servers of the

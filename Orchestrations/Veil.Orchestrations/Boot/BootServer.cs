@@ -38,7 +38,8 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 
         var failures = new List<PlacementAttempt>();
         var tenantFailures = new SortedSet<string>(StringComparer.Ordinal); // what went wrong, without the host
-        foreach (var candidate in placement.Candidates.Take(settings.MaxAttempts))
+        var tried = placement.Candidates.Take(settings.MaxAttempts).ToList();
+        foreach (var candidate in tried)
         {
             AsidClaim? claim = null;
             if (candidate.ProviderName is { } provider && candidate.Asids is { } asids)
@@ -64,7 +65,9 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 return ServerStatus.Deleting;
             }
 
-            var reply = await HostAnswer.WaitAsync(context, command.CommandId, settings);
+            // Only a host with an alternate after it is given up on as soon as it fails to take the command.
+            var limits = candidate == tried[^1] ? settings.NothingElseToTry() : settings;
+            var reply = await HostAnswer.WaitAsync(context, command.CommandId, candidate.HostName, limits);
             var answer = reply.Outcome;
             if (answer is { Outcome: HostCommandOutcome.Succeeded })
             {
@@ -72,7 +75,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml, Tried: failures));
             }
 
-            failures.Add(new(candidate.HostName, answer is null ? reply.Silence(settings) : $"{answer.Failure}"));
+            failures.Add(new(candidate.HostName, answer is null ? reply.Silence(limits) : $"{answer.Failure}"));
             tenantFailures.Add(answer?.Failure?.CodeWord ?? "no answer");
             Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1].Failure);
             if (answer is null)

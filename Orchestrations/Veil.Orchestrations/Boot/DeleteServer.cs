@@ -50,11 +50,11 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
         {
             var command = new HostCommand(context.NewGuid(), HostCommandKind.Destroy, input.ServerId, null, context.InstanceId);
             await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(host, command));
-            var reply = await HostAnswer.WaitAsync(context, command.CommandId, settings);
+            var reply = await HostAnswer.WaitAsync(context, command.CommandId, host, settings.NothingElseToTry());
             var answer = reply.Outcome;
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
-                var why = answer is null ? reply.Silence(settings) : $"{answer.Failure}";
+                var why = answer is null ? reply.Silence(settings.NothingElseToTry()) : $"{answer.Failure}";
                 var failed = new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
                     $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator.");
                 await context.CallStepAsync<bool>(nameof(FinishDelete), failed);

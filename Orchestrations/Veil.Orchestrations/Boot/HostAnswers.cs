@@ -19,11 +19,12 @@ public sealed record HostAnswer(HostEvent? Outcome, bool Taken)
     }
 
     /// <summary>
-    /// Waits, on durable timers, for the host to take the command (<see cref="BootLimits.HostAckTimeout"/>), then for
-    /// its outcome (<see cref="BootLimits.HostResultTimeout"/> from when it took it). Events of other commands, and a
-    /// repeated acceptance, are skipped; an outcome that arrives before its acceptance counts as both.
+    /// Waits, on durable timers, for <paramref name="hostName"/> to take the command (<see cref="BootLimits.HostAckTimeout"/>),
+    /// then for its outcome (<see cref="BootLimits.HostResultTimeout"/> from when it took it). Events of other commands,
+    /// events that name another host than the one the command went to, and a repeated acceptance are skipped; an
+    /// outcome that arrives before its acceptance counts as both.
     /// </summary>
-    public static async Task<HostAnswer> WaitAsync(TaskOrchestrationContext context, Guid commandId, BootLimits limits)
+    public static async Task<HostAnswer> WaitAsync(TaskOrchestrationContext context, Guid commandId, string hostName, BootLimits limits)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(limits);
@@ -41,7 +42,7 @@ public sealed record HostAnswer(HostEvent? Outcome, bool Taken)
                 break;
             }
 
-            if (answer.CommandId != commandId)
+            if (answer.CommandId != commandId || !string.Equals(answer.HostName, hostName, StringComparison.Ordinal))
             {
                 continue;
             }

@@ -23,13 +23,13 @@ public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatu
         ArgumentNullException.ThrowIfNull(input);
         var command = new HostCommand(context.NewGuid(), input.Kind, input.ServerId, null, context.InstanceId);
         await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(input.HostName, command));
-        var reply = await HostAnswer.WaitAsync(context, command.CommandId, input.Limits);
+        var reply = await HostAnswer.WaitAsync(context, command.CommandId, input.HostName, input.Limits.NothingElseToTry());
         var answer = reply.Outcome;
         var before = PowerActions.Needs(input.Kind);
         var outcome = answer switch
         {
             { Outcome: HostCommandOutcome.Succeeded } => new PowerOutcome(input.ProjectId, input.ServerId, PowerActions.Leaves(input.Kind), null),
-            null => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {reply.Silence(input.Limits)}",
+            null => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {reply.Silence(input.Limits.NothingElseToTry())}",
                 $"The {VeilJson.Word(input.Kind)} got no answer from the server's host; the server is as it was."),
             _ => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {answer.Failure}",
                 $"The {VeilJson.Word(input.Kind)} failed ({answer.Failure?.CodeWord}); the server is as it was."),

@@ -40,7 +40,7 @@ public static class ApiExtensions
             // Written by the framework without a word of why: say what to send.
             if (c.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && c.ProblemDetails.Detail is null)
             {
-                (var field, c.ProblemDetails.Detail) = RequestBodyProblem.DescribeBinding("", StatusCodes.Status415UnsupportedMediaType)!.Value;
+                (var field, c.ProblemDetails.Detail) = RequestBodyProblem.NotJson;
                 c.ProblemDetails.Extensions["field"] = field;
             }
         });

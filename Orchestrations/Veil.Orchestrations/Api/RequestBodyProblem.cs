@@ -15,6 +15,9 @@ namespace Veil.Orchestrations.Api;
 /// </summary>
 public static partial class RequestBodyProblem
 {
+    /// <summary>A body sent as anything but JSON (the framework answers 415 without a word of why).</summary>
+    public static (string Field, string Detail) NotJson { get; } = ("body", "The body must be JSON: send it with Content-Type: application/json.");
+
     /// <summary>The field and the sentence for <paramref name="error"/>, met reading a <paramref name="bodyType"/>.</summary>
     public static (string Field, string Detail) Describe(Type? bodyType, JsonException error, JsonSerializerOptions options)
     {
@@ -59,7 +62,7 @@ public static partial class RequestBodyProblem
         ArgumentNullException.ThrowIfNull(message);
         if (statusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return ("body", "The body must be JSON: send it with Content-Type: application/json.");
+            return NotJson;
         }
 
         if (message.Contains("no body was provided", StringComparison.Ordinal) || message.Contains("was not provided from body", StringComparison.Ordinal))
@@ -70,16 +73,19 @@ public static partial class RequestBodyProblem
         if (Unbound().Match(message) is { Success: true } unbound)
         {
             // "int? length", "Nullable<int> length", "Int32 length": the framework's own spelling of the type.
-            var type = unbound.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>').ToLowerInvariant();
-            var words = type switch
+            var type = unbound.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>').ToLowerInvariant() switch
             {
-                "int" or "int32" or "long" or "int64" or "short" or "int16" => "an integer",
-                "bool" or "boolean" => "true or false",
-                "guid" => "a UUID",
-                "datetimeoffset" or "datetime" => "a date and time (ISO 8601)",
-                _ => "a value of another kind",
+                "int" or "int32" => typeof(int),
+                "long" or "int64" => typeof(long),
+                "short" or "int16" => typeof(short),
+                "bool" or "boolean" => typeof(bool),
+                "guid" => typeof(Guid),
+                "datetimeoffset" => typeof(DateTimeOffset),
+                "datetime" => typeof(DateTime),
+                _ => null,
             };
-            return (unbound.Groups["name"].Value, $"{unbound.Groups["name"].Value} must be {words}; '{unbound.Groups["value"].Value}' is not.");
+            var words = type is null ? null : ScalarInWords(type, null);
+            return (unbound.Groups["name"].Value, $"{unbound.Groups["name"].Value} must be {words ?? "a value of another kind"}; '{unbound.Groups["value"].Value}' is not.");
         }
 
         return null;
@@ -122,6 +128,24 @@ public static partial class RequestBodyProblem
     internal static string InWords(Type type, ICustomAttributeProvider? property, JsonSerializerOptions options)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (ScalarInWords(type, property) is { } scalar)
+        {
+            return scalar;
+        }
+
+        var info = options.GetTypeInfo(type);
+        return info.Kind switch
+        {
+            JsonTypeInfoKind.Dictionary => $"an object whose every value is {InWords(info.ElementType!, null, options)}",
+            JsonTypeInfoKind.Enumerable => $"an array whose every item is {InWords(info.ElementType!, null, options)}",
+            JsonTypeInfoKind.Object => "an object",
+            _ => "a JSON value of another kind",
+        };
+    }
+
+    /// <summary>A JSON scalar (number, string, boolean, or a string-encoded UUID, time or enum) in words; null for anything else.</summary>
+    private static string? ScalarInWords(Type type, ICustomAttributeProvider? property)
+    {
         var range = property?.GetCustomAttributes(typeof(RangeAttribute), true).OfType<RangeAttribute>().FirstOrDefault();
         var bounds = range is null ? "" : string.Create(CultureInfo.InvariantCulture, $" from {range.Minimum} to {range.Maximum}");
         if (type.IsEnum)
@@ -149,19 +173,7 @@ public static partial class RequestBodyProblem
             return "a date and time (ISO 8601)";
         }
 
-        if (type == typeof(TimeSpan))
-        {
-            return "a duration (hh:mm:ss)";
-        }
-
-        var info = options.GetTypeInfo(type);
-        return info.Kind switch
-        {
-            JsonTypeInfoKind.Dictionary => $"an object whose every value is {InWords(info.ElementType!, null, options)}",
-            JsonTypeInfoKind.Enumerable => $"an array whose every item is {InWords(info.ElementType!, null, options)}",
-            JsonTypeInfoKind.Object => "an object",
-            _ => "a JSON value of another kind",
-        };
+        return type == typeof(TimeSpan) ? "a duration (hh:mm:ss)" : null;
     }
 
     [GeneratedRegex("Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\" from \"(?<value>.*)\"")]

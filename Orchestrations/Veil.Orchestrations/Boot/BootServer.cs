@@ -66,8 +66,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             }
 
             // Only a host with an alternate after it is given up on as soon as it fails to take the command.
-            var limits = candidate == tried[^1] ? settings.NothingElseToTry() : settings;
-            var reply = await HostAnswer.WaitAsync(context, command.CommandId, candidate.HostName, limits);
+            var reply = await HostAnswer.WaitAsync(context, command.CommandId, candidate.HostName, candidate == tried[^1] ? settings.NothingElseToTry() : settings);
             var answer = reply.Outcome;
             if (answer is { Outcome: HostCommandOutcome.Succeeded })
             {
@@ -75,7 +74,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml, Tried: failures));
             }
 
-            failures.Add(new(candidate.HostName, answer is null ? reply.Silence(limits) : $"{answer.Failure}"));
+            failures.Add(new(candidate.HostName, answer is null ? reply.Silence() : $"{answer.Failure}"));
             tenantFailures.Add(answer?.Failure?.CodeWord ?? "no answer");
             Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1].Failure);
             if (answer is null)

@@ -54,7 +54,7 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
             var answer = reply.Outcome;
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
-                var why = answer is null ? reply.Silence(settings.NothingElseToTry()) : $"{answer.Failure}";
+                var why = answer is null ? reply.Silence() : $"{answer.Failure}";
                 var failed = new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
                     $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator.");
                 await context.CallStepAsync<bool>(nameof(FinishDelete), failed);

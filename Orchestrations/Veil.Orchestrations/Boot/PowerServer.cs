@@ -29,7 +29,7 @@ public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatu
         var outcome = answer switch
         {
             { Outcome: HostCommandOutcome.Succeeded } => new PowerOutcome(input.ProjectId, input.ServerId, PowerActions.Leaves(input.Kind), null),
-            null => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {reply.Silence(input.Limits.NothingElseToTry())}",
+            null => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {reply.Silence()}",
                 $"The {VeilJson.Word(input.Kind)} got no answer from the server's host; the server is as it was."),
             _ => new PowerOutcome(input.ProjectId, input.ServerId, before, $"{VeilJson.Word(input.Kind)} on {input.HostName}: {answer.Failure}",
                 $"The {VeilJson.Word(input.Kind)} failed ({answer.Failure?.CodeWord}); the server is as it was."),

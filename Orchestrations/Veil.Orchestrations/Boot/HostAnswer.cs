@@ -5,18 +5,15 @@ namespace Veil.Orchestrations.Boot;
 
 /// <summary>
 /// How a host answered a command an orchestration sent it: the outcome, or why there is none — the host never took
-/// the command (gone, or its queue unread), or took it and fell silent.
+/// the command (gone, or its queue unread), or took it and fell silent — under the <paramref name="Limits"/> it was
+/// waited for with.
 /// </summary>
-public sealed record HostAnswer(HostEvent? Outcome, bool Taken)
+public sealed record HostAnswer(HostEvent? Outcome, bool Taken, BootLimits Limits)
 {
     /// <summary>Why there is no outcome, for operators, naming the limit that ran out.</summary>
-    public string Silence(BootLimits limits)
-    {
-        ArgumentNullException.ThrowIfNull(limits);
-        return Taken
-            ? $"no answer within {limits.HostResultTimeout.TotalSeconds:F0} s"
-            : $"did not take the command within {limits.HostAckTimeout.TotalSeconds:F0} s";
-    }
+    public string Silence() => Taken
+        ? $"no answer within {Limits.HostResultTimeout.TotalSeconds:F0} s"
+        : $"did not take the command within {Limits.HostAckTimeout.TotalSeconds:F0} s";
 
     /// <summary>
     /// Waits, on durable timers, for <paramref name="hostName"/> to take the command (<see cref="BootLimits.HostAckTimeout"/>),
@@ -49,7 +46,7 @@ public sealed record HostAnswer(HostEvent? Outcome, bool Taken)
 
             if (answer.Outcome != HostCommandOutcome.Accepted)
             {
-                return new HostAnswer(answer, true);
+                return new HostAnswer(answer, true, limits);
             }
 
             if (!taken)
@@ -59,6 +56,6 @@ public sealed record HostAnswer(HostEvent? Outcome, bool Taken)
             }
         }
 
-        return new HostAnswer(null, taken);
+        return new HostAnswer(null, taken, limits);
     }
 }

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Veil.Testing;
 
 namespace Veil.Portal.IntegrationTests;
 
@@ -11,27 +8,7 @@ namespace Veil.Portal.IntegrationTests;
 public sealed partial class SignInTests : IDisposable
 {
     private const string Password = "Demo-pass-2026!";
-    private readonly DirectoryInfo data = Directory.CreateTempSubdirectory("veil-portal-");
-    private readonly WebApplicationFactory<Program> portal;
-
-    public SignInTests()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Portal:Database"] = Path.Combine(data.FullName, "portal.db"),
-            ["Portal:SeedPassword"] = Password,
-            ["Portal:ApiBaseUrl"] = "http://127.0.0.1:9",
-            ["Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        };
-        portal = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseContentRoot(Path.Combine(RepoPaths.Root, "Portal", "Veil.Portal"));
-            foreach (var (key, value) in settings)
-            {
-                b.UseSetting(key, value);
-            }
-        });
-    }
+    private readonly TestPortal portal = new(Password);
 
     [Fact]
     public async Task ServersPage_Anonymous_RedirectsToSignInWithReturnUrl()
@@ -148,28 +125,10 @@ public sealed partial class SignInTests : IDisposable
         Assert.StartsWith("/account/login", after.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        portal.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        data.Delete(recursive: true);
-    }
+    public void Dispose() => portal.Dispose();
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/")
-    {
-        var form = await client.GetStringAsync("/account/login");
-        var token = AntiforgeryField().Match(form);
-        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value),
-            ["username"] = user,
-            ["password"] = password,
-            ["returnUrl"] = returnUrl,
-        }));
-    }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/") =>
+        TestPortal.SignInAsync(client, user, password, returnUrl);
 
     [GeneratedRegex("name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
     private static partial Regex BlazorAntiforgeryField();

@@ -22,6 +22,9 @@ public sealed class TaskHubWorkerService(
     ILoggerFactory loggers,
     TimeProvider time) : BackgroundService
 {
+    /// <summary>How long a forced stop may take before the process leaves without it.</summary>
+    internal static readonly TimeSpan ForcedStopLimit = TimeSpan.FromSeconds(5);
+
     private readonly ILogger logger = loggers.CreateLogger<TaskHubWorkerService>();
     private TaskHubWorker? worker;
 
@@ -48,14 +51,22 @@ public sealed class TaskHubWorkerService(
         if (worker is { } running)
         {
             // A graceful stop finishes running work and hands the partitions back; past the host's shutdown
-            // timeout it is forced, and the leases expire instead.
+            // timeout it is forced, and the leases expire instead. With storage gone even a forced stop waits on
+            // the lease renewals' retries for good: it gets a few seconds, then the process exits without it.
             try
             {
                 await running.StopAsync(isForced: false).WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                await running.StopAsync(isForced: true);
+                try
+                {
+                    await running.StopAsync(isForced: true).WaitAsync(ForcedStopLimit, time, CancellationToken.None);
+                }
+                catch (TimeoutException)
+                {
+                    Logs.WorkerAbandoned(logger, ForcedStopLimit);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 using Veil.Hosting;
 using Veil.Orchestrations;
 using Veil.Orchestrations.Api;
+using Veil.ServiceDefaults;
 
 if (args is ["token", ..])
 {
@@ -9,11 +10,12 @@ if (args is ["token", ..])
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("orchestrations");
 builder.AddVeilOrchestrations();
 builder.AddVeilApi();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapHealthEndpoints();
 app.MapVeilApi();
 return await app.RunCheckedAsync("Orchestrations");
 

@@ -46,7 +46,7 @@ public static class ServiceDefaultsExtensions
             .WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new TraceRootSampler()))
                 .AddSource(TraceSources)
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthCheck(context.Request.Path))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthCheck(context.Request.Path) && !IsCircuit(context.Request.Path))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(VeilTelemetry.Name)
@@ -77,6 +77,10 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         return app;
     }
+
+    /// <summary>The Portal's Blazor circuit: one request for as long as a browser tab is open, not a unit of work (a
+    /// launch from it is traced as an operation of its own).</summary>
+    private static bool IsCircuit(PathString path) => path.StartsWithSegments("/_blazor", StringComparison.Ordinal);
 
     private static bool IsHealthCheck(PathString path) =>
         path.StartsWithSegments(HealthPath, StringComparison.Ordinal) || path.StartsWithSegments(AlivePath, StringComparison.Ordinal);

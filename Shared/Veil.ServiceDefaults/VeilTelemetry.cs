@@ -21,11 +21,23 @@ public static class VeilTelemetry
     public static Meter Meter { get; } = new(Name);
 
     /// <summary>
-    /// A span that starts a trace of its own when nothing encloses it: an operator's or a timer's unit of work
-    /// (a launch in the Portal, a reconcile pass, a host probe), unlike a poller's background requests.
+    /// A span that starts a trace of its own: an operator's or a timer's unit of work (a launch in the Portal, a
+    /// reconcile pass, a host probe), unlike a poller's background requests. Whatever span encloses the caller (the
+    /// Portal's circuit, a connection that lasts for hours) is not its parent. Call it from an async method: the
+    /// caller's current span is back once that method returns.
     /// </summary>
-    public static Activity? StartOperation(string name, ActivityKind kind = ActivityKind.Internal) =>
-        Source.StartActivity(name, kind, parentContext: default, tags: [new(TraceRootTag, true)]);
+    public static Activity? StartOperation(string name, ActivityKind kind = ActivityKind.Internal)
+    {
+        var enclosing = Activity.Current;
+        Activity.Current = null;
+        var span = Source.StartActivity(name, kind, parentContext: default, tags: [new(TraceRootTag, true)]);
+        if (span is null)
+        {
+            Activity.Current = enclosing;
+        }
+
+        return span;
+    }
 
     /// <summary>
     /// A span continuing the trace named by a W3C <c>traceparent</c> carried in a message (a host command, a host

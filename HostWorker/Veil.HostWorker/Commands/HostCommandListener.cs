@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Veil.ServiceDefaults;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 using Veil.Storage.Queues;
@@ -45,9 +47,20 @@ internal sealed class HostCommandListener(
             return;
         }
 
+        // The command's handling continues the trace of the orchestration that sent it; so do both answers.
+        using var span = VeilTelemetry.StartFrom(command.TraceParent, $"host {command.Kind}", ActivityKind.Consumer);
+        span?.SetTag("veil.host", options.Value.HostName);
+        span?.SetTag("veil.server_id", command.ServerId.ToString());
+        span?.SetTag("veil.command_id", command.CommandId.ToString());
+        var traceParent = VeilTelemetry.CurrentTraceParent();
         var events = await storage.QueueAsync(options.Value.EventsQueue);
-        await events.SendMessageAsync(JsonSerializer.Serialize(HostEvent.Accepted(command, options.Value.HostName, time.GetUtcNow()), VeilJson.Options), cancellationToken);
-        var outcome = await handler.HandleAsync(command, cancellationToken);
+        await events.SendMessageAsync(JsonSerializer.Serialize(HostEvent.Accepted(command, options.Value.HostName, time.GetUtcNow(), traceParent), VeilJson.Options), cancellationToken);
+        var outcome = await handler.HandleAsync(command, cancellationToken) with { TraceParent = traceParent };
+        if (outcome.Failure is { } failure)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, failure.Message);
+        }
+
         await events.SendMessageAsync(JsonSerializer.Serialize(outcome, VeilJson.Options), cancellationToken);
         answered.Record(command.CommandId);
     }

@@ -61,7 +61,7 @@ public sealed class LibvirtConnection : IDisposable
     public LibvirtDomain Define(string xml)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        return new LibvirtDomain(Check(Native.DomainDefineXml(handle, xml), "virDomainDefineXML"));
+        return LibvirtSpans.Run("virDomainDefineXML", () => new LibvirtDomain(Check(Native.DomainDefineXml(handle, xml), "virDomainDefineXML")), domain => domain.Name);
     }
 
     /// <summary>The domain with that UUID, or null when there is none.</summary>

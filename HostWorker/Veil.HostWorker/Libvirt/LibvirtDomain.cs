@@ -39,28 +39,30 @@ public sealed class LibvirtDomain : IDisposable
         TakeString(Native.DomainGetXmlDesc(handle, inactive ? Native.DomainXmlInactive : 0), "virDomainGetXMLDesc");
 
     /// <summary>Starts the defined domain.</summary>
-    public void Start() => Check(Native.DomainCreate(handle), "virDomainCreate");
+    public void Start() => Change("virDomainCreate", () => Check(Native.DomainCreate(handle), "virDomainCreate"));
 
     /// <summary>Asks the guest to shut down (ACPI); returns before it has.</summary>
-    public void Shutdown() => Check(Native.DomainShutdown(handle), "virDomainShutdown");
+    public void Shutdown() => Change("virDomainShutdown", () => Check(Native.DomainShutdown(handle), "virDomainShutdown"));
 
     /// <summary>Stops the domain at once, like pulling the plug.</summary>
-    public void Destroy() => Check(Native.DomainDestroy(handle), "virDomainDestroy");
+    public void Destroy() => Change("virDomainDestroy", () => Check(Native.DomainDestroy(handle), "virDomainDestroy"));
 
     /// <summary>Resets the running guest at once, like pressing its reset button (a hard reboot).</summary>
-    public void Reset() => Check(Native.DomainReset(handle, 0), "virDomainReset");
+    public void Reset() => Change("virDomainReset", () => Check(Native.DomainReset(handle, 0), "virDomainReset"));
 
     /// <summary>Pauses the running guest's vCPUs (memory stays allocated).</summary>
-    public void Suspend() => Check(Native.DomainSuspend(handle), "virDomainSuspend");
+    public void Suspend() => Change("virDomainSuspend", () => Check(Native.DomainSuspend(handle), "virDomainSuspend"));
 
     /// <summary>Lets a paused guest run again.</summary>
-    public void Resume() => Check(Native.DomainResume(handle), "virDomainResume");
+    public void Resume() => Change("virDomainResume", () => Check(Native.DomainResume(handle), "virDomainResume"));
 
     /// <summary>
     /// Removes the definition with its managed save image, snapshot metadata and, where the driver keeps any, its
     /// UEFI NVRAM (QEMU refuses to undefine a UEFI guest otherwise; drivers without NVRAM reject the flag).
     /// </summary>
-    public void Undefine()
+    public void Undefine() => Change("virDomainUndefineFlags", UndefineWithWhatItKeeps);
+
+    private void UndefineWithWhatItKeeps()
     {
         const uint always = Native.DomainUndefineManagedSave | Native.DomainUndefineSnapshotsMetadata;
         if (Native.DomainUndefineFlags(handle, always | Native.DomainUndefineNvram) >= 0)
@@ -78,4 +80,8 @@ public sealed class LibvirtDomain : IDisposable
     }
 
     public void Dispose() => handle.Dispose();
+
+    /// <summary>A call that changes the domain, traced with the domain's name.</summary>
+    private void Change(string operation, Action call) =>
+        LibvirtSpans.Run(operation, () => { call(); return this; }, domain => domain.Name);
 }

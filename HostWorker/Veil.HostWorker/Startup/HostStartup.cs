@@ -5,6 +5,7 @@ using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Probing;
 using Veil.HostWorker.Reporting;
 using Veil.HostWorker.Storage;
+using Veil.ServiceDefaults;
 using Veil.Shared.Contracts;
 using Veil.Shared.Hosts;
 using Veil.Shared.MemoryEncryption;
@@ -29,6 +30,9 @@ internal sealed class HostStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // The probe and its report are a trace of their own: what the host found and published.
+        using var probe = VeilTelemetry.StartOperation("probe host");
+        probe?.SetTag("veil.host", settings.HostName);
         var capabilities = facts.Probe();
         var domains = hypervisor.ListDomains();
         var refusal = StartupValidation.Refusal(capabilities, domains.Select(d => new DefinedGuest(d.Name, d.ServerId, d.Model)));

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.DurableTask.Client;
+using Veil.ServiceDefaults;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 using Veil.Storage.Queues;
@@ -39,6 +41,11 @@ internal sealed class HostEventsListener(
             throw new PoisonMessageException("Not a host event: it names no correlationId (the orchestration waiting for it).");
         }
 
+        // The host's answer, in the trace of the command it answers.
+        using var span = VeilTelemetry.StartFrom(outcome.TraceParent, $"host event {outcome.Kind} {outcome.Outcome}", ActivityKind.Consumer);
+        span?.SetTag("veil.host", outcome.HostName);
+        span?.SetTag("veil.server_id", outcome.ServerId.ToString());
+        span?.SetTag("veil.orchestration_id", instanceId);
         await client.RaiseEventAsync(instanceId, BootEvents.HostResult, outcome, cancellationToken);
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using DurableTask.Core;
 using DurableTask.Core.History;
+using DurableTask.Core.Tracing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Veil.TaskHub.Hosting;
@@ -37,7 +39,7 @@ public sealed class AzureStorageDurableTaskClient(AzureStorageTaskHub hub, DataC
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
-        return SendAsync(instanceId, new EventRaisedEvent(-1, converter.Serialize(eventPayload)) { Name = eventName });
+        return SendAsync(instanceId, new EventRaisedEvent(-1, converter.Serialize(eventPayload)) { Name = eventName, ParentTraceContext = CurrentTraceContext() });
     }
 
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
@@ -220,6 +222,7 @@ public sealed class AzureStorageDurableTaskClient(AzureStorageTaskHub hub, DataC
             OrchestrationInstance = instance,
             ScheduledStartTime = options?.StartAt?.UtcDateTime,
             Tags = options?.Tags?.ToDictionary(t => t.Key, t => t.Value),
+            ParentTraceContext = CurrentTraceContext(),
         };
         var dedupe = options?.DedupeStatuses is { } named
             ? named.Select(s => Enum.Parse<OrchestrationStatus>(s, ignoreCase: true)).ToArray()
@@ -227,6 +230,13 @@ public sealed class AzureStorageDurableTaskClient(AzureStorageTaskHub hub, DataC
         await Service.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, dedupe);
         return instanceId;
     }
+
+    /// <summary>
+    /// The span scheduling an orchestration or raising its event (an API request, a host event), as TaskHubClient
+    /// passes it: DTFx traces an orchestration and its activities only under a parent.
+    /// </summary>
+    private static DistributedTraceContext? CurrentTraceContext() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } parent } current ? new DistributedTraceContext(parent, current.TraceStateString) : null;
 
     private Task SendAsync(string instanceId, HistoryEvent e)
     {

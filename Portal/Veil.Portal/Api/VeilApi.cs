@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Veil.Portal.Accounts;
 using Veil.Shared.Api;
 using Veil.Shared.Contracts;
+using Veil.ServiceDefaults;
 
 namespace Veil.Portal.Api;
 
@@ -171,8 +172,12 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public Task<ServerRecord?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         GetAsync<ServerRecord>(user, $"/api/servers/{serverId}", cancellationToken);
 
+    /// <summary>A change asked for in the Portal (a launch, a delete, a power action): it starts the trace its
+    /// orchestration and host command continue.</summary>
     private async Task<ApiAnswer> AnswerOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
+        using var operation = VeilTelemetry.StartOperation($"Portal {method.Method} {path}");
+        operation?.SetTag("enduser.id", user.Identity?.Name);
         using var response = await SendAsync(user, method, path, body, cancellationToken, idempotencyKey);
         return response.IsSuccessStatusCode ? ApiAnswer.Accepted(response.StatusCode) : await RefusalAsync(response, cancellationToken);
     }

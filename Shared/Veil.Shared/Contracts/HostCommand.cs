@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Veil.Shared.Guests;
 
 namespace Veil.Shared.Contracts;
@@ -8,7 +9,8 @@ namespace Veil.Shared.Contracts;
 /// <param name="ServerId">The server, which is also the domain's UUID: the same command twice never makes two domains.</param>
 /// <param name="Guest">For <see cref="HostCommandKind.Spawn"/>: the guest to define.</param>
 /// <param name="CorrelationId">Opaque to the host, echoed in the outcome (the orchestration instance waiting for it).</param>
-public sealed record HostCommand(Guid CommandId, HostCommandKind Kind, Guid ServerId, GuestSpec? Guest = null, string? CorrelationId = null)
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the span that sent it, when traced: the host's handling continues that trace.</param>
+public sealed record HostCommand(Guid CommandId, HostCommandKind Kind, Guid ServerId, GuestSpec? Guest = null, string? CorrelationId = null, string? TraceParent = null)
 {
     /// <summary>What is wrong with a command that parsed as JSON; null when it is well formed.</summary>
     public string? Problem() => this switch
@@ -19,6 +21,7 @@ public sealed record HostCommand(Guid CommandId, HostCommandKind Kind, Guid Serv
         { Kind: HostCommandKind.Spawn, Guest: { } guest } when guest.ServerId != ServerId =>
             $"guest.serverId {guest.ServerId} differs from serverId {ServerId}",
         { CorrelationId.Length: > 1024 } => "correlationId is longer than 1024 characters",
+        { TraceParent: { } traceParent } when !ActivityContext.TryParse(traceParent, null, out _) => "traceParent is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)",
         _ => null,
     };
 }

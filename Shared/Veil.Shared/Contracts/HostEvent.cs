@@ -14,6 +14,7 @@ namespace Veil.Shared.Contracts;
 /// <param name="At">When the host finished.</param>
 /// <param name="DomainXml">After a spawn (or any command on an existing domain): the XML libvirt holds for it.</param>
 /// <param name="Failure">Why, when it did not succeed.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the host's span for the command, when traced.</param>
 public sealed record HostEvent(
     Guid CommandId,
     string? CorrelationId,
@@ -24,12 +25,13 @@ public sealed record HostEvent(
     string DomainState,
     DateTimeOffset At,
     string? DomainXml = null,
-    HostFailure? Failure = null)
+    HostFailure? Failure = null,
+    string? TraceParent = null)
 {
     /// <summary>What a host sends the moment it takes <paramref name="command"/>, before carrying it out.</summary>
-    public static HostEvent Accepted(HostCommand command, string hostName, DateTimeOffset at)
+    public static HostEvent Accepted(HostCommand command, string hostName, DateTimeOffset at, string? traceParent = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return new(command.CommandId, command.CorrelationId, command.Kind, command.ServerId, hostName, HostCommandOutcome.Accepted, "unknown", at);
+        return new(command.CommandId, command.CorrelationId, command.Kind, command.ServerId, hostName, HostCommandOutcome.Accepted, "unknown", at, TraceParent: traceParent);
     }
 }

@@ -10,6 +10,9 @@ internal static partial class Logs
     [LoggerMessage(4001, LogLevel.Warning, "Reconciler round failed; trying again next round")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(4002, LogLevel.Warning, "Fleet gauges not read this round (they keep their last values): {Error}")]
+    public static partial void FleetSampleFailed(ILogger logger, string error);
+
     [LoggerMessage(4002, LogLevel.Warning, "Host row '{RowKey}' in the hosts table is left out of placement: {Reason}")]
     public static partial void HostRowUnreadable(ILogger logger, string rowKey, string reason);
 

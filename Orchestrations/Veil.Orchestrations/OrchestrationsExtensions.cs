@@ -8,6 +8,8 @@ using Veil.Orchestrations.Boot.Activities;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Hosts;
 using Veil.Orchestrations.Servers;
+using Veil.Orchestrations.Telemetry;
+using Veil.ServiceDefaults;
 
 namespace Veil.Orchestrations;
 
@@ -49,6 +51,12 @@ public static class OrchestrationsExtensions
         services.AddSingleton<ClaimReconciler>();
         services.AddHostedService<HostEventsListener>();
         services.AddHostedService<ClaimReconcilerService>();
+        services.AddCheckedOptions<TelemetryOptions>(builder.Configuration, TelemetryOptions.Section);
+        if (ServiceDefaultsExtensions.ExportsTelemetry(builder.Configuration))
+        {
+            services.AddHostedService<FleetGauges>();
+        }
+
         return builder;
     }
 }

@@ -36,7 +36,7 @@ internal static class OrchestrationViews
         var view = new HistoryEventView(kind, e.Timestamp, e.EventId);
         return e switch
         {
-            ExecutionStartedEvent s => view with { Name = s.Name, Data = s.Input, FireAt = s.ScheduledStartTime },
+            ExecutionStartedEvent s => view with { Name = s.Name, Data = s.Input, FireAt = s.ScheduledStartTime, TraceId = TraceIdOf(s.ParentTraceContext?.TraceParent) },
             ContinueAsNewEvent c => view with { Data = c.Result },
             ExecutionCompletedEvent c => view with
             {
@@ -61,6 +61,9 @@ internal static class OrchestrationViews
             _ => view,
         };
     }
+
+    private static string? TraceIdOf(string? traceParent) =>
+        System.Diagnostics.ActivityContext.TryParse(traceParent, null, out var context) ? context.TraceId.ToHexString() : null;
 
     /// <summary>The SDK's and the core's status enums share their names; the contract's do too.</summary>
     private static InstanceStatus Status(string name) =>

@@ -33,10 +33,11 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
         Logs.BootPlaced(logger, guest.ServerId, placement.Candidates.Count);
         if (placement.Candidates.Count == 0)
         {
-            return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation, TenantFault: placement.TenantExplanation));
+            return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, placement.Explanation, TenantFault: placement.TenantExplanation, FailureCode: "no-valid-host"));
         }
 
         var failures = new List<PlacementAttempt>();
+        var lastFailureCode = "no-valid-host"; // for the failure metric: what ended the last attempt
         var tenantFailures = new SortedSet<string>(StringComparer.Ordinal); // what went wrong, without the host
         var tried = placement.Candidates.Take(settings.MaxAttempts).ToList();
         foreach (var candidate in tried)
@@ -50,6 +51,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
                 {
                     failures.Add(new(candidate.HostName, $"its last free slot on {provider} was claimed by another boot"));
                     tenantFailures.Add("its slot was taken by another boot");
+                    lastFailureCode = "slot-taken";
                     Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1].Failure);
                     continue;
                 }
@@ -76,6 +78,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 
             failures.Add(new(candidate.HostName, answer is null ? reply.Silence() : $"{answer.Failure}"));
             tenantFailures.Add(answer?.Failure?.CodeWord ?? "no answer");
+            lastFailureCode = answer?.Failure?.CodeWord ?? "no-answer";
             Logs.BootHostFailed(logger, guest.ServerId, candidate.HostName, failures[^1].Failure);
             if (answer is null)
             {
@@ -92,7 +95,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 
         var fault = $"No valid host was found: every host tried failed ({string.Join("; ", failures.Select(f => $"{f.HostName}: {f.Failure}"))}). {placement.Explanation}";
         var tenantFault = $"No valid host was found: the hosts tried could not start it ({string.Join(", ", tenantFailures)}).";
-        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault, TenantFault: tenantFault, Tried: failures));
+        return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Error, fault, TenantFault: tenantFault, Tried: failures, FailureCode: lastFailureCode));
     }
 
     private static async Task<ServerStatus> EndAsync(TaskOrchestrationContext context, BootOutcome outcome)

@@ -6,6 +6,8 @@ using Veil.TaskHub.Client;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Hosts;
 using Veil.Orchestrations.Servers;
+using Veil.Orchestrations.Telemetry;
+using Veil.ServiceDefaults;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 
@@ -51,6 +53,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             {
                 byServer[stuck.ServerId] = await servers.UpdateAsync(stuck.ProjectId, stuck.ServerId, s => s.Status == ServerStatus.Build ? s.WithBootOutcome(ServerStatus.Error, fault, null) : s, cancellationToken) ?? stuck;
                 released.Add($"server {stuck.ServerId}: {fault}");
+                BootMetrics.Repaired("boot-ended-unfinished");
             }
         }
 
@@ -65,6 +68,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
                 await servers.UpdateAsync(deleting.ProjectId, deleting.ServerId, s => s.WithDeleteReplaced(deleteId), cancellationToken);
                 await client.ScheduleNewOrchestrationInstanceAsync(nameof(DeleteServer), new DeleteServerInput(deleting.ProjectId, deleting.ServerId, options.Value.Limits()), new StartOrchestrationOptions(deleteId), cancellationToken);
                 released.Add($"server {deleting.ServerId}: its delete had not finished ({deletes.Values.Count} earlier attempt(s)); scheduled again");
+                BootMetrics.Repaired("delete-rescheduled");
             }
         }
 
@@ -103,12 +107,18 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
 
             await ledger.ReleaseAsync(claim.ProviderName, claim.ServerId, cancellationToken);
             released.Add($"slot {claim.Slot} on {claim.ProviderName}: server {claim.ServerId} {(server is null ? "has no record" : $"is {server.Status.ToString().ToUpperInvariant()}")} and {claim.HostName} has no domain for it");
+            BootMetrics.Repaired("slot-released");
         }
 
         var claimed = claims.Select(c => c.ServerId).ToHashSet();
         var unclaimed = domains.Values
             .SelectMany(h => h.Domains.Where(d => d.Model is not null && !claimed.Contains(d.ServerId)).Select(d => $"{h.HostName}: encrypted domain {d.Name} ({d.Model}) holds no ledger slot"))
             .ToList();
+        foreach (var _ in unclaimed)
+        {
+            BootMetrics.Repaired("unclaimed-domain");
+        }
+
         Last = new ReconciliationReport(now, claims.Count, released, unclaimed);
         return Last;
     }
@@ -124,9 +134,13 @@ internal sealed class ClaimReconcilerService(ClaimReconciler reconciler, IOption
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // Each round is a trace of its own: what it read and what it repaired.
+                using var round = VeilTelemetry.StartOperation("reconcile");
                 try
                 {
                     var report = await reconciler.ReconcileAsync(stoppingToken);
+                    round?.SetTag("veil.repairs", report.Released.Count);
+                    round?.SetTag("veil.unclaimed_domains", report.Unclaimed.Count);
                     foreach (var line in report.Released.Concat(report.Unclaimed))
                     {
                         Logs.Reconciled(logger, line);
@@ -135,6 +149,7 @@ internal sealed class ClaimReconcilerService(ClaimReconciler reconciler, IOption
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // Storage away (a restart, a network cut): try again next round; never stop the host for it.
+                    round.Failed(e);
                     Logs.ReconcileFailed(logger, e);
                 }
             }

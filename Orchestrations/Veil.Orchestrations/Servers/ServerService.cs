@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -158,6 +159,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
             Model = model,
             Step = ServerStep.Scheduling,
             BootInstanceId = instanceId,
+            TraceId = Activity.Current is { Recorded: true } request ? request.TraceId.ToHexString() : null,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -180,6 +182,7 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
         {
             // Refused while an instance of that id is Pending, Running or Suspended: a retry never starts a second boot.
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits(), requestServerIds), new StartOrchestrationOptions(instanceId), cancellationToken);
+            Telemetry.BootMetrics.BootStarted(model);
         }
         catch (OrchestrationAlreadyExistsException)
         {

@@ -21,7 +21,7 @@ for i in $(seq 1 "$runs"); do
     if [ -z "$answering" ] && curl -fsS -o /dev/null "http://127.0.0.1:$portal/account/login" 2>/dev/null; then
       answering=$(( ($(date +%s%N) - start) / 1000000 ))
     fi
-    grep -q "Press Ctrl-C to stop" "$log" && break
+    grep -qs "Press Ctrl-C to stop" "$log" && break
     kill -0 "$veil" 2>/dev/null || { echo "veil run exited; see $log" >&2; exit 1; }
     sleep 0.05
   done

@@ -29,6 +29,20 @@ public sealed partial class VeilRun : IAsyncLifetime
 
     public string AliceToken { get; private set; } = "";
 
+    /// <summary>The Aspire dashboard's sign-in URL as printed (with its browser token).</summary>
+    public string DashboardLoginUrl { get; private set; } = "";
+
+    /// <summary>The dashboard's own address (the printed URL without its path).</summary>
+    public Uri DashboardUrl => new(new Uri(DashboardLoginUrl).GetLeftPart(UriPartial.Authority));
+
+    /// <summary>The dashboard's telemetry API, with the API key the run keeps in its state folder.</summary>
+    public HttpClient DashboardApi()
+    {
+        var http = new HttpClient { BaseAddress = DashboardUrl };
+        http.DefaultRequestHeaders.Add("x-api-key", File.ReadAllText(Path.Combine(state, "dashboard-api-key")).Trim());
+        return http;
+    }
+
     public IBrowser Browser { get; private set; } = default!;
 
     /// <summary>
@@ -51,6 +65,8 @@ public sealed partial class VeilRun : IAsyncLifetime
         start.Environment["VEIL_CONFIGURATION"] = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
         start.Environment["VEIL_PORTAL_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["VEIL_API_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["VEIL_DASHBOARD_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["VEIL_OTLP_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["VEIL_AZURITE_BLOB_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["VEIL_AZURITE_QUEUE_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["VEIL_AZURITE_TABLE_PORT"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -175,6 +191,10 @@ public sealed partial class VeilRun : IAsyncLifetime
         {
             ApiUrl = api;
         }
+        else if (Match(line, DashboardLine()) is { } dashboard)
+        {
+            DashboardLoginUrl = dashboard;
+        }
         else if (Match(line, PasswordLine()) is { } password)
         {
             Password = password;
@@ -205,6 +225,9 @@ public sealed partial class VeilRun : IAsyncLifetime
 
     [GeneratedRegex(@"^\s+Orchestrations\s+(http://\S+)")]
     private static partial Regex ApiLine();
+
+    [GeneratedRegex(@"^\s+Dashboard\s+(http://\S+)")]
+    private static partial Regex DashboardLine();
 
     [GeneratedRegex(@"password: (\S+)$")]
     private static partial Regex PasswordLine();

@@ -14,7 +14,19 @@ public sealed class PortalOptions : Veil.Hosting.ICheckedOptions
     /// <summary>When set, the demo accounts (alice, bob, admin) are created with this password at start. Local use only.</summary>
     public string? SeedPassword { get; set; }
 
+    /// <summary>
+    /// Where an operator's dashboard shows one trace, with <c>{traceId}</c> where the W3C trace id goes (the Aspire
+    /// dashboard's <c>http://127.0.0.1:18888/traces/detail/{traceId}</c>, which <c>./veil run</c> sets). Unset: no links.
+    /// </summary>
+    public string? TraceUrl { get; set; }
+
+    /// <summary>The dashboard's page for a trace, or null when there is no dashboard or no trace.</summary>
+    public string? TraceLink(string? traceId) =>
+        TraceUrl is { Length: > 0 } template && traceId is { Length: 32 } ? template.Replace("{traceId}", Uri.EscapeDataString(traceId), StringComparison.Ordinal) : null;
+
     public IEnumerable<string> Problems() => Veil.Hosting.SettingRules.Of(
+        TraceUrl is null || (TraceUrl.Contains("{traceId}", StringComparison.Ordinal) && Uri.TryCreate(TraceUrl.Replace("{traceId}", "0", StringComparison.Ordinal), UriKind.Absolute, out var trace) && trace.Scheme is "http" or "https")
+            ? null : $"{Section}:{nameof(TraceUrl)} '{TraceUrl}' must be an absolute http or https URL with {{traceId}} where the trace id goes.",
         ApiBaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" } ? null : $"{Section}:{nameof(ApiBaseUrl)} '{ApiBaseUrl}' must be an absolute http or https URL of the Orchestrations API.",
         Veil.Hosting.SettingRules.Required($"{Section}:{nameof(Database)}", Database, "the path of the account database"));
 }

@@ -92,12 +92,19 @@ public sealed record HistoryEventView(HistoryEventKind Type, DateTime Timestamp,
     /// <summary>Terminate, suspend, resume and rewind: the operator's reason.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>Execution started: the W3C trace id it runs in, when it was started in a traced request.</summary>
+    public string? TraceId { get; init; }
+
     /// <summary>Execution completed: the status it ended with.</summary>
     public InstanceStatus? Status { get; init; }
 }
 
 /// <summary>One orchestration that acted on a server (its boot, its deletes), with its history: the server's action log.</summary>
-public sealed record ServerActionView(string InstanceId, string Name, InstanceStatus RuntimeStatus, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, FailureView? FailureDetails, IReadOnlyList<HistoryEventView> History);
+public sealed record ServerActionView(string InstanceId, string Name, InstanceStatus RuntimeStatus, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, FailureView? FailureDetails, IReadOnlyList<HistoryEventView> History)
+{
+    /// <summary>The trace the orchestration ran in (from its start in the history), when it was traced.</summary>
+    public string? TraceId => History.FirstOrDefault(e => e.Type == HistoryEventKind.ExecutionStarted)?.TraceId;
+}
 
 /// <summary>Body of terminate/suspend/resume/rewind/restart: the operator's reason.</summary>
 public sealed record InstanceActionRequest(string? Reason = null);

@@ -6,7 +6,7 @@ namespace Veil.Shared.Api;
 
 /// <summary>
 /// A server as Veil records it and shows it to admins. A tenant is shown <see cref="ForTenant"/>: their guest, not
-/// the fleet — no host, provider, slot, placement account, domain XML or orchestration ids, and the fault in
+/// the fleet — no host, provider, slot, placement account, domain XML, orchestration or trace ids, and the fault in
 /// their own terms.
 /// </summary>
 public sealed record ServerRecord
@@ -59,6 +59,10 @@ public sealed record ServerRecord
     public string? DomainXml { get; init; }
 
     public string? BootInstanceId { get; init; }
+
+    /// <summary>The W3C trace id of its launch (the request, its boot orchestration, the host's work), when Veil
+    /// exports telemetry: an operator's dashboard shows that trace. For operators, like the orchestration ids.</summary>
+    public string? TraceId { get; init; }
 
     /// <summary>The delete orchestration that owns this server once it is DELETING; a boot still running tells it when it ends.</summary>
     public string? DeleteInstanceId { get; init; }
@@ -157,6 +161,7 @@ public sealed record ServerRecord
         DomainXml = null,
         BootInstanceId = null,
         DeleteInstanceId = null,
+        TraceId = null,
         Fault = TenantFault ?? (Fault is null ? null : "The server failed; an administrator can see why."),
         TenantFault = null,
     };

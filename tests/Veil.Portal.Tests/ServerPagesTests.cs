@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using Veil.Portal.Components.Pages;
 
@@ -180,5 +181,31 @@ public sealed class ServerPagesTests : BunitTest
         var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Guid.NewGuid()));
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=not-found]")));
+    }
+
+    [Fact]
+    public void ServerDetail_Admin_WithADashboard_LinksTheLaunchAndEachActionToItsTrace_WithoutOneShowsTheIds()
+    {
+        const string launch = "0af7651916cd43dd8448eb211c80319c", delete = "4bf92f3577b34da6a3ce929d0e0e4736";
+        SignInAdmin();
+        Api.Answers[$"/api/servers/{Id}"] = $$"""{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"tiny","status":"active","traceId":"{{launch}}"}""";
+        Api.Answers[$"/api/servers/{Id}/actions"] = $$"""[{"instanceId":"delete-1","name":"DeleteServer","runtimeStatus":"completed","createdAt":"2026-12-03T08:00:00Z","completedAt":null,"failureDetails":null,"history":[{"type":"execution-started","timestamp":"2026-12-03T08:00:00Z","name":"DeleteServer","traceId":"{{delete}}"}]}]""";
+        // The provider is built by now (the renderer is a service): set the Portal's option as bound from configuration.
+        Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Veil.Portal.Accounts.PortalOptions>>().Value.TraceUrl = "http://127.0.0.1:18888/traces/detail/{traceId}";
+
+        var page = Render<ServerDetail>(p => p.Add(x => x.ServerId, Id));
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=trace-link]").Count));
+        Assert.Equal(
+            [$"http://127.0.0.1:18888/traces/detail/{launch}", $"http://127.0.0.1:18888/traces/detail/{delete}"],
+            page.FindAll("[data-testid=trace-link]").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
+    public void TraceUrl_MustSayWhereTheTraceIdGoes()
+    {
+        Assert.Contains(new Veil.Portal.Accounts.PortalOptions { TraceUrl = "http://127.0.0.1:18888/traces" }.Problems(), p => p.Contains("Portal:TraceUrl", StringComparison.Ordinal));
+        Assert.Empty(new Veil.Portal.Accounts.PortalOptions { TraceUrl = "http://127.0.0.1:18888/traces/detail/{traceId}" }.Problems());
+        Assert.Null(new Veil.Portal.Accounts.PortalOptions().TraceLink("0af7651916cd43dd8448eb211c80319c"));
     }
 }

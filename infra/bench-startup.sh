@@ -12,7 +12,7 @@ for i in $(seq 1 "$runs"); do
   portal="$(free_port)"
   log="$state.log"
   start=$(date +%s%N)
-  VEIL_STATE="$state" VEIL_PORTAL_PORT="$portal" VEIL_API_PORT="$(free_port)" VEIL_DASHBOARD_PORT="$(free_port)" \
+  VEIL_STATE="$state" VEIL_PORTAL_PORT="$portal" VEIL_API_PORT="$(free_port)" VEIL_DASHBOARD_PORT="$(free_port)" VEIL_OTLP_PORT="$(free_port)" \
     VEIL_AZURITE_BLOB_PORT="$(free_port)" VEIL_AZURITE_QUEUE_PORT="$(free_port)" VEIL_AZURITE_TABLE_PORT="$(free_port)" \
     setsid "$repo/veil" run --no-build >"$log" 2>&1 &
   veil=$!
@@ -27,7 +27,7 @@ for i in $(seq 1 "$runs"); do
   done
   banner=$(( ($(date +%s%N) - start) / 1000000 ))
   printf '%3d  %10d ms  %12d ms\n' "$i" "${answering:-0}" "$banner"
-  kill -INT -- "-$veil" 2>/dev/null || true
+  kill -TERM -- "-$veil" 2>/dev/null || true
   wait "$veil" 2>/dev/null || true
   rm -rf "$state" "$log"
 done

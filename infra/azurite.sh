@@ -14,11 +14,13 @@ blob="${VEIL_AZURITE_BLOB_PORT:-10000}"
 queue="${VEIL_AZURITE_QUEUE_PORT:-10001}"
 table="${VEIL_AZURITE_TABLE_PORT:-10002}"
 
+. "$here/processes.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 case "${1:-}" in
   start)
     mkdir -p "$data" "$(dirname "$pidfile")"
+    chmod 700 "$data"  # every tenant's records: this user's only
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
       echo "azurite: already running (pid $(cat "$pidfile"))"
       exit 0
@@ -26,15 +28,10 @@ case "${1:-}" in
     for p in "$blob" "$queue" "$table"; do
       if port_open "$p"; then echo "azurite: port $p on 127.0.0.1 is taken by another process" >&2; exit 1; fi
     done
-    # --skipApiVersionCheck: the Azure SDK may speak a newer service version than this Azurite knows;
-    # --disableTelemetry: Azurite would otherwise try to send usage data out of a loopback-only machine.
     persistence=(--location "$data")
     [ "${VEIL_AZURITE_IN_MEMORY:-}" = 1 ] && persistence=(--inMemoryPersistence)
-    nohup "$here/node_modules/.bin/azurite" --silent --loose --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry \
-      "${persistence[@]}" \
-      --blobHost 127.0.0.1 --blobPort "$blob" \
-      --queueHost 127.0.0.1 --queuePort "$queue" \
-      --tableHost 127.0.0.1 --tablePort "$table" >"$data/azurite.log" 2>&1 &
+    describe azurite blob_port="$blob" queue_port="$queue" table_port="$table"
+    nohup "$repo/${described[0]}/${described[1]}" "${described[@]:2}" "${persistence[@]}" >"$data/azurite.log" 2>&1 &
     echo $! >"$pidfile"
     for _ in $(seq 1 100); do
       if port_open "$blob" && port_open "$queue" && port_open "$table"; then

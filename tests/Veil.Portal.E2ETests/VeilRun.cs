@@ -19,6 +19,9 @@ public sealed partial class VeilRun : IAsyncLifetime
     private Process? veil;
     private IPlaywright? playwright;
 
+    /// <summary>The run's state folder (VEIL_STATE): its keys, logs and data.</summary>
+    public string State => state;
+
     public string PortalUrl { get; private set; } = "";
 
     public string ApiUrl { get; private set; } = "";

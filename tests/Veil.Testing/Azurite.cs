@@ -26,7 +26,8 @@ public sealed class Azurite
             return new Azurite(external);
         }
 
-        var binary = Path.Combine(RepoPaths.Root, "infra", "node_modules", ".bin", "azurite");
+        var azurite = ProcessDescription.Of("azurite");
+        var binary = azurite.ProgramPath("");
         if (!File.Exists(binary))
         {
             throw new InvalidOperationException($"Azurite is not installed at {binary}; run infra/install-deps.sh (./veil test does).");
@@ -35,16 +36,17 @@ public sealed class Azurite
         var account = "veiltest";
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
         var (blob, queue, table) = (Ports.Free(), Ports.Free(), Ports.Free());
+        string[] arguments =
+        [
+            .. azurite.ArgumentsWith(new Dictionary<string, string>
+            {
+                ["blob_port"] = Text(blob), ["queue_port"] = Text(queue), ["table_port"] = Text(table),
+            }),
+            "--inMemoryPersistence",
+        ];
         // Azurite runs under a small watchdog that stops it when this test process is gone, however it ended
         // (a killed test host runs no exit handlers).
-        var arguments = string.Join(' ', new[]
-        {
-            "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--inMemoryPersistence",
-            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        var watchdog = $"\"{binary}\" {arguments} & child=$!; trap 'kill $child 2>/dev/null' EXIT TERM; " +
+        var watchdog = $"{Quoted(binary)} {string.Join(' ', arguments.Select(Quoted))} & child=$!; trap 'kill $child 2>/dev/null' EXIT TERM; " +
             $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done";
         var start = new ProcessStartInfo("bash")
         {
@@ -88,4 +90,9 @@ public sealed class Azurite
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};");
     }
+
+    private static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A word for bash, single-quoted.</summary>
+    private static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

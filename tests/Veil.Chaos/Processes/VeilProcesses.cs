@@ -6,14 +6,15 @@ using Veil.Testing;
 namespace Veil.Chaos.Processes;
 
 /// <summary>
-/// Veil as separate processes, configured as `./veil run` configures them: Azurite with on-disk persistence
+/// Veil as separate processes, each started as <c>infra/processes.conf</c> describes it (as `./veil run` starts
+/// them; secrets in the environment, never on a command line): Azurite with on-disk persistence
 /// (behind <see cref="StorageProxy"/>), two Orchestrations processes sharing the work, the three simulated hosts,
 /// and the Portal. Timings are shortened (leases, visibility, reconciliation) so a crash is recovered from within
 /// seconds rather than minutes; the mechanisms are the production ones.
 /// </summary>
 public sealed class VeilProcesses : IAsyncDisposable
 {
-    public static readonly string[] HostNames = ["genoa-snp", "rome-sev", "intel-none"];
+    public static readonly IReadOnlyList<string> HostNames = ProcessDescription.SimulatedHosts;
 
     private readonly string state = Directory.CreateTempSubdirectory("veil-chaos-").FullName;
     private readonly string accountKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -29,33 +30,26 @@ public sealed class VeilProcesses : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(state, "logs"));
         Azurite = new ManagedProcess("azurite", () =>
         {
-            var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "infra", "node_modules", ".bin", "azurite"),
-            [
-                "--silent", "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--location", Path.Combine(state, "azurite"),
-                "--blobHost", "127.0.0.1", "--blobPort", Text(azuritePorts[0]), "--queueHost", "127.0.0.1", "--queuePort", Text(azuritePorts[1]),
-                "--tableHost", "127.0.0.1", "--tablePort", Text(azuritePorts[2]),
-            ]);
+            var start = ProcessDescription.Of("azurite").StartInfo(Configuration, "Development", new Dictionary<string, string>
+            {
+                ["blob_port"] = Text(azuritePorts[0]), ["queue_port"] = Text(azuritePorts[1]), ["table_port"] = Text(azuritePorts[2]),
+            }, ["--location", Path.Combine(state, "azurite")]);
             start.Environment["AZURITE_ACCOUNTS"] = $"veil:{accountKey}";
             return start;
         }, Log("azurite"));
         ApiPorts = [Ports.Free(), Ports.Free()];
-        Orchestrations = [.. ApiPorts.Select((port, i) => Dotnet($"orchestrations-{(char)('a' + i)}", "Orchestrations/Veil.Orchestrations", "Veil.Orchestrations.dll",
+        PortalPort = Ports.Free();
+        Orchestrations = [.. ApiPorts.Select((port, i) => Veil($"orchestrations-{(char)('a' + i)}", "orchestrations", new() { ["api_port"] = Text(port) },
         [
-            "--urls", $"http://127.0.0.1:{port}", $"--Auth:SigningKey={SigningKey}",
             "--Boot:ReconcileInterval=00:00:05", "--Boot:ReconcileGrace=00:00:15", "--Boot:HostResultTimeout=00:00:30", "--Boot:HeartbeatWindow=00:00:20",
             "--DurableTask:PartitionLeaseInterval=00:00:15", "--DurableTask:MessageVisibilityTimeout=00:00:15",
-        ]))];
-        HostWorkers = [.. HostNames.Select(host => Dotnet($"hostworker-{host}", "HostWorker/Veil.HostWorker", "Veil.HostWorker.dll",
+        ], ("Auth__SigningKey", SigningKey)))];
+        HostWorkers = [.. HostNames.Select(host => Veil($"hostworker-{host}", "hostworker", new() { ["host"] = host },
         [
-            $"--HostWorker:HostName={host}", $"--HostWorker:FixtureRoot={RepoPaths.HostFixture(host)}", $"--HostWorker:StateDirectory={Path.Combine(state, "hosts", host)}",
-            "--HostWorker:HeartbeatInterval=00:00:02", "--HostWorker:Commands:VisibilityTimeout=00:00:10",
+            $"--HostWorker:FixtureRoot={RepoPaths.HostFixture(host)}", "--HostWorker:HeartbeatInterval=00:00:02", "--HostWorker:Commands:VisibilityTimeout=00:00:10",
         ]))];
-        PortalPort = Ports.Free();
-        Portal = Dotnet("portal", "Portal/Veil.Portal", "Veil.Portal.dll",
-        [
-            "--urls", $"http://127.0.0.1:{PortalPort}", $"--Auth:SigningKey={SigningKey}", $"--Portal:SeedPassword={Password}",
-            $"--Portal:ApiBaseUrl=http://127.0.0.1:{ApiPorts[0]}", $"--Portal:Database={Path.Combine(state, "portal.db")}",
-        ]);
+        Portal = Veil("portal", "portal", new() { ["api_port"] = Text(ApiPorts[0]), ["portal_port"] = Text(PortalPort) }, [],
+            ("Auth__SigningKey", SigningKey), ("Portal__SeedPassword", Password));
     }
 
     public string SigningKey { get; }
@@ -141,10 +135,11 @@ public sealed class VeilProcesses : IAsyncDisposable
     /// <summary>A bearer token for the API, minted by the Orchestrations tool as `./veil run` does.</summary>
     public async Task<string> TokenAsync(string subject, string project, string role)
     {
-        var start = new ProcessStartInfo("dotnet", [BinaryOf("Orchestrations/Veil.Orchestrations", "Veil.Orchestrations.dll"), "token", subject, project, role, $"--Auth:SigningKey={SigningKey}"])
+        var start = new ProcessStartInfo("dotnet", [ProcessDescription.Of("orchestrations").ProgramPath(Configuration), "token", subject, project, role])
         {
             RedirectStandardOutput = true,
         };
+        start.Environment["Auth__SigningKey"] = SigningKey;
         using var process = Process.Start(start)!;
         var token = (await process.StandardOutput.ReadToEndAsync()).Trim();
         await process.WaitForExitAsync();
@@ -166,16 +161,19 @@ public sealed class VeilProcesses : IAsyncDisposable
         }
     }
 
-    private static string BinaryOf(string project, string dll) => Path.Combine(RepoPaths.Root, project, "bin", Configuration, "net10.0", dll);
-
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private ManagedProcess Dotnet(string name, string project, string dll, string[] args) => new(name, () =>
+    /// <summary>One of Veil's own processes, as described, with this run's state folder, timings and secrets.</summary>
+    private ManagedProcess Veil(string name, string process, Dictionary<string, string> values, string[] extra, params (string Name, string Value)[] secrets) => new(name, () =>
     {
-        var start = new ProcessStartInfo("dotnet", [BinaryOf(project, dll), .. args]) { WorkingDirectory = Path.Combine(RepoPaths.Root, project) };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        values["state"] = state;
+        var start = ProcessDescription.Of(process).StartInfo(Configuration, "Development", values, extra);
         start.Environment["Storage__ConnectionString"] = ConnectionString;
+        foreach (var (secret, value) in secrets)
+        {
+            start.Environment[secret] = value;
+        }
+
         return start;
     }, Log(name));
 

@@ -18,8 +18,14 @@ public static class ServiceDefaultsExtensions
     /// <summary>OpenTelemetry's standard setting for where to export; <c>./veil run</c> points it at its dashboard.</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    /// <summary>The sources whose spans make up a boot's trace besides the instrumented HTTP server and client.</summary>
-    private static readonly string[] TraceSources = [VeilTelemetry.Name, "DurableTask.Core"];
+    /// <summary>
+    /// The sources whose spans make up a boot's trace besides the instrumented HTTP server and client: Veil's own,
+    /// the Durable Task Framework's, and the Azure SDK's (each storage operation, with its retries under it).
+    /// </summary>
+    private static readonly string[] TraceSources = [VeilTelemetry.Name, "DurableTask.Core", "Azure.*"];
+
+    /// <summary>The Azure SDK creates its spans only when this switch is on (its tracing is still marked experimental).</summary>
+    private const string AzureSdkActivitySwitch = "Azure.Experimental.EnableActivitySource";
 
     public const string HealthPath = "/health";
 
@@ -41,6 +47,7 @@ public static class ServiceDefaultsExtensions
             return builder;
         }
 
+        AppContext.SetSwitch(AzureSdkActivitySwitch, true);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing

@@ -20,7 +20,9 @@ public sealed class TraceJourney(VeilRun veil)
         ("orchestrations", "orchestration:BootServer"),
         ("orchestrations", "activity:SelectHosts"),
         ("orchestrations", "activity:ClaimAsid"),
+        ("orchestrations", "TableClient.AddEntity"), // the claim: a conditional insert into the ASID ledger (Azure SDK)
         ("orchestrations", "activity:SpawnServer"),
+        ("orchestrations", "QueueClient.SendMessage"), // the host command
         ("hostworker-", "host Spawn"),
         ("hostworker-", "virDomainDefineXML"),
         ("hostworker-", "virDomainCreate"),

@@ -6,6 +6,7 @@ using Veil.Orchestrations.Servers;
 using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 using Veil.Shared.MemoryEncryption;
+using Veil.Testing;
 
 namespace Veil.Orchestrations.IntegrationTests;
 
@@ -111,7 +112,11 @@ public sealed class ApiTests(LocalVeil stack)
         await stack.SettledAsync("project-contract", server.ServerId);
 
         var read = await tenant.GetFromJsonAsync<ServerRecord>($"/api/servers/{server.ServerId}", Json);
-        var actions = await tenant.GetFromJsonAsync<List<ServerActionView>>($"/api/servers/{server.ServerId}/actions", Json);
+        // The server is ACTIVE once the boot has recorded its outcome; the orchestration completes a moment later.
+        var actions = await Eventually.Until(
+            () => tenant.GetFromJsonAsync<List<ServerActionView>>($"/api/servers/{server.ServerId}/actions", Json),
+            a => a is [{ RuntimeStatus: InstanceStatus.Completed }],
+            a => $"actions: {string.Join(", ", a?.Select(x => $"{x.Name} {x.RuntimeStatus}") ?? [])}");
         var flavors = await tenant.GetFromJsonAsync<List<Flavor>>("/api/flavors", Json);
         var images = await tenant.GetFromJsonAsync<List<Image>>("/api/images", Json);
         var capacity = await tenant.GetFromJsonAsync<FlavorCapacity>($"/api/flavors/{flavor}/capacity?imageId={image}", Json);

@@ -28,14 +28,6 @@ public sealed record KernelHashes(byte[] Kernel, byte[] Initrd, byte[] Cmdline)
         return new KernelHashes(SHA256.HashData(kernel), initrd is null ? SHA256.HashData([]) : SHA256.HashData(initrd), CmdlineHash(cmdline));
     }
 
-    /// <summary>From files on disk, as the host has them.</summary>
-    public static KernelHashes OfFiles(string kernel, string? initrd, string? cmdline)
-    {
-        using var k = File.OpenRead(kernel);
-        using var i = initrd is null ? null : File.OpenRead(initrd);
-        return Of(k, i, cmdline);
-    }
-
     /// <summary>SHA-256 of the command line's UTF-8 bytes and its terminating NUL.</summary>
     public static byte[] CmdlineHash(string? cmdline) => SHA256.HashData([.. Encoding.UTF8.GetBytes(cmdline ?? ""), 0]);
 

@@ -62,9 +62,6 @@ public sealed class OvmfImage
     /// <summary>SHA-256 of the file, as a tenant checks the firmware they were told about.</summary>
     public byte[] Sha256() => SHA256.HashData(bytes);
 
-    /// <summary>Reads a file; an unreadable or malformed image is an <see cref="OvmfFormatException"/>.</summary>
-    public static OvmfImage Read(string path) => Parse(File.ReadAllBytes(path));
-
     /// <summary>Parses an image; what is missing or malformed is an <see cref="OvmfFormatException"/> naming the part.</summary>
     public static OvmfImage Parse(byte[] image)
     {

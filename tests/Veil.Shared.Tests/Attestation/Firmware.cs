@@ -7,10 +7,10 @@ namespace Veil.Shared.Tests.Attestation;
 internal static class Firmware
 {
     /// <summary>edk2's AmdSevX64 build (kernel hashes supported), last 4 KiB.</summary>
-    public static OvmfImage AmdSev => OvmfImage.Read(Path.Combine(Folder, "ovmf_AmdSev_suffix.bin"));
+    public static OvmfImage AmdSev => OvmfImage.Parse(File.ReadAllBytes(Path.Combine(Folder, "ovmf_AmdSev_suffix.bin")));
 
     /// <summary>edk2's OvmfPkgX64 build (no kernel hashes), last 4 KiB.</summary>
-    public static OvmfImage OvmfX64 => OvmfImage.Read(Path.Combine(Folder, "ovmf_OvmfX64_suffix.bin"));
+    public static OvmfImage OvmfX64 => OvmfImage.Parse(File.ReadAllBytes(Path.Combine(Folder, "ovmf_OvmfX64_suffix.bin")));
 
     public static byte[] AmdSevBytes => File.ReadAllBytes(Path.Combine(Folder, "ovmf_AmdSev_suffix.bin"));
 

@@ -34,7 +34,7 @@ public sealed class OvmfImageTests
     [Fact]
     public void DebiansOvmf_CanLaunchAnSnpDiskBoot_ButNotAMeasuredKernel()
     {
-        var image = OvmfImage.Read(Firmware.DebianPath);
+        var image = OvmfImage.Parse(File.ReadAllBytes(Firmware.DebianPath));
 
         Assert.Equal(0xFFE00000ul, image.Gpa);
         Assert.Equal(0x0080b004u, image.ApResetEip);

@@ -19,6 +19,9 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
 
     public static string InstanceIdPrefix(Guid serverId) => $"delete-{serverId:N}-";
 
+    /// <summary>How many times a silent host is sent the destroy before the delete gives up.</summary>
+    public const int DestroyTries = 3;
+
     public override async Task<ServerStatus> RunAsync(TaskOrchestrationContext context, DeleteServerInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -48,13 +51,22 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
         var server = subject.Server;
         if (server?.HostName is { } host)
         {
-            var command = new HostCommand(context.NewGuid(), HostCommandKind.Destroy, input.ServerId, null, context.InstanceId);
-            await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(host, command));
-            var reply = await HostAnswer.WaitAsync(context, command.CommandId, host, settings.NothingElseToTry());
+            // Destroy is idempotent: a host that stays silent (restarting, or slow on a busy machine) is asked again,
+            // a few times, before the delete ends in ERROR — a server left ERROR still holds its domain and slot.
+            HostAnswer reply;
+            var tries = 0;
+            do
+            {
+                var command = new HostCommand(context.NewGuid(), HostCommandKind.Destroy, input.ServerId, null, context.InstanceId);
+                await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(host, command));
+                reply = await HostAnswer.WaitAsync(context, command.CommandId, host, settings.NothingElseToTry());
+            }
+            while (reply.Outcome is null && ++tries < DestroyTries);
+
             var answer = reply.Outcome;
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
-                var why = answer is null ? reply.Silence() : $"{answer.Failure}";
+                var why = answer is null ? $"{reply.Silence()}, {DestroyTries} times" : $"{answer.Failure}";
                 var failed = new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
                     $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator.");
                 await context.CallStepAsync<bool>(nameof(FinishDelete), failed);

@@ -30,6 +30,7 @@ public static class HostWorkerExtensions
         services.AddSingleton<ImageCache>();
         services.AddSingleton<GuestStorage>();
         services.AddSingleton<HostCommandHandler>();
+        services.AddSingleton<Attestation.LaunchMeasurer>();
         services.AddSingleton<AnsweredCommands>();
 
         // Hosted services start in this order; the start-up check must finish before any command is taken.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Veil.HostWorker.Attestation;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Libvirt;
 using Veil.HostWorker.Probing;
@@ -24,6 +25,7 @@ public sealed class HostCommandHandler(
     HostFacts facts,
     GuestStorage storage,
     ConsoleLogs consoleLogs,
+    LaunchMeasurer measurer,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
     ILogger<HostCommandHandler> logger,
@@ -93,7 +95,10 @@ public sealed class HostCommandHandler(
                 hypervisor.Remember(domain);
             }
 
-            return Succeeded(command, domain);
+            var spawned = Succeeded(command, domain);
+            return resolution.Model == MemoryEncryptionModel.AmdSevSnp && spawned.DomainXml is { } xml
+                ? spawned with { Attestation = measurer.Measure(guest, xml) }
+                : spawned;
         }
         catch (InvalidGuestSpecException e)
         {

@@ -43,8 +43,9 @@ public sealed class HostFacts(Hypervisor hypervisor, IOptions<HostWorkerOptions>
     public GuestHostParameters GuestParameters() => new()
     {
         DomainType = settings.EffectiveDomainType,
-        // host-passthrough needs KVM; under TCG QEMU's default CPU model is used.
-        CpuMode = settings.EffectiveDomainType == "kvm" ? "host-passthrough" : null,
+        // host-passthrough needs KVM; under TCG QEMU's default CPU model is used. A simulated host stands for a KVM
+        // host, so its guests are defined as a KVM host's are (the guest's vCPU signature is then the host's).
+        CpuMode = settings.EffectiveDomainType is "kvm" or "test" ? "host-passthrough" : null,
         LibvirtVersion = Inputs.LibvirtVersion ?? hypervisor.Connection.LibraryVersion,
         CBitPos = Capabilities.CBitPos,
         ReducedPhysBits = Capabilities.ReducedPhysBits,

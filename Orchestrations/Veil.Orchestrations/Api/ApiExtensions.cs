@@ -64,6 +64,7 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapPreflight();
         api.MapServers();
+        api.MapAttestation();
         api.MapCatalog();
         api.MapKeyPairs();
         api.MapHosts();

@@ -169,7 +169,7 @@ internal static class ServersEndpoints
     }
 
     /// <summary>The server if the caller may see it; another project's server is reported as missing (404), not forbidden.</summary>
-    private static async Task<ServerRecord?> FindAsync(string id, VeilCaller caller, ServerStore servers, CancellationToken ct)
+    internal static async Task<ServerRecord?> FindAsync(string id, VeilCaller caller, ServerStore servers, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var serverId))
         {

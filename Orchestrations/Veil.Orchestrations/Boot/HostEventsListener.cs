@@ -41,6 +41,11 @@ internal sealed class HostEventsListener(
             throw new PoisonMessageException("Not a host event: it names no correlationId (the orchestration waiting for it).");
         }
 
+        if (outcome.Attestation?.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new PoisonMessageException($"Not a host event: {problem}.");
+        }
+
         // The host's answer, in the trace of the command it answers.
         using var span = VeilTelemetry.StartFrom(outcome.TraceParent, $"host event {outcome.Kind} {outcome.Outcome}", ActivityKind.Consumer);
         span?.SetTag("veil.host", outcome.HostName);

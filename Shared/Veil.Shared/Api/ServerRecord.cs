@@ -49,6 +49,9 @@ public sealed record ServerRecord
     /// <summary>The launch security libvirt holds for it (type and policy), once ACTIVE with an encrypted model.</summary>
     public LaunchSecurityView? LaunchSecurity { get; init; }
 
+    /// <summary>An SEV-SNP server's expected launch measurement and its inputs, as its host computed them: what the tenant checks a report against.</summary>
+    public Attestation.ExpectedMeasurement? Attestation { get; init; }
+
     /// <summary>Placement's account of the boot in one sentence: the host it ended on, the hosts tried before, why every other host was left out.</summary>
     public string? Placement { get; init; }
 
@@ -90,7 +93,7 @@ public sealed record ServerRecord
     /// How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held); the placement
     /// account then names the host it ended on (none on ERROR) after the hosts <paramref name="tried"/>. Ignored once being deleted.
     /// </summary>
-    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null, IReadOnlyList<PlacementAttempt>? tried = null)
+    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null, IReadOnlyList<PlacementAttempt>? tried = null, Attestation.ExpectedMeasurement? attestation = null)
     {
         if (IsBeingDeleted)
         {
@@ -105,6 +108,7 @@ public sealed record ServerRecord
             {
                 Status = status, Step = ServerStep.Active, DomainXml = domainXml ?? DomainXml, Fault = null, TenantFault = null,
                 LaunchSecurity = LaunchSecurityView.FromDomainXml(domainXml ?? DomainXml),
+                Attestation = attestation ?? Attestation,
             },
             ServerStatus.Error => placed with { Status = status, Step = ServerStep.Error, Fault = fault, TenantFault = tenantFault, HostName = null, ProviderName = null, AsidSlot = null },
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A boot ends ACTIVE or ERROR."),

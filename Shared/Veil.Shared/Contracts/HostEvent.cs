@@ -15,6 +15,7 @@ namespace Veil.Shared.Contracts;
 /// <param name="DomainXml">After a spawn (or any command on an existing domain): the XML libvirt holds for it.</param>
 /// <param name="Failure">Why, when it did not succeed.</param>
 /// <param name="TraceParent">The W3C <c>traceparent</c> of the host's span for the command, when traced.</param>
+/// <param name="Attestation">After an SEV-SNP spawn: the measurement its report must carry, with every input to it.</param>
 public sealed record HostEvent(
     Guid CommandId,
     string? CorrelationId,
@@ -26,7 +27,8 @@ public sealed record HostEvent(
     DateTimeOffset At,
     string? DomainXml = null,
     HostFailure? Failure = null,
-    string? TraceParent = null)
+    string? TraceParent = null,
+    Veil.Shared.Attestation.ExpectedMeasurement? Attestation = null)
 {
     /// <summary>What a host sends the moment it takes <paramref name="command"/>, before carrying it out.</summary>
     public static HostEvent Accepted(HostCommand command, string hostName, DateTimeOffset at, string? traceParent = null)

@@ -49,7 +49,7 @@ public static class GuestDomainXml
             new XElement("on_reboot", "restart"),
             new XElement("on_crash", "destroy"),
             devices.Build(spec, image, host, files),
-            model is null ? null : LaunchSecurity(model, host, spec.BootsKernelDirectly));
+            model is null ? null : LaunchSecurity(model, host, spec.BootsKernelDirectly, spec.ServerId));
 
         return domain.ToString();
     }
@@ -114,7 +114,7 @@ public static class GuestDomainXml
 
     private static bool SecureBoot(IReadOnlyDictionary<string, string> image) => IsSet(image, RequestKeys.ImageSecureBoot, "required");
 
-    private static XElement LaunchSecurity(MemoryEncryptionModelInfo model, GuestHostParameters host, bool directKernel)
+    private static XElement LaunchSecurity(MemoryEncryptionModelInfo model, GuestHostParameters host, bool directKernel, Guid serverId)
     {
         if (model.Model == MemoryEncryptionModel.AmdSevSnp)
         {
@@ -123,7 +123,8 @@ public static class GuestDomainXml
                 new XAttribute("authorKey", "no"),
                 new XAttribute("vcek", "yes"),
                 new XAttribute("kernelHashes", directKernel ? "yes" : "no"),
-                new XElement("policy", model.PolicyText));
+                new XElement("policy", model.PolicyText),
+                new XElement("hostData", Convert.ToBase64String(Attestation.ServerHostData.Of(serverId))));
         }
 
         var explicitParameters = host.LibvirtVersion < GuestHostParameters.ImplicitSevParametersSince;

@@ -15,7 +15,7 @@ public sealed class RecordOutcome(ServerStore servers, TimeProvider time) : Task
     public override async Task<string?> RunAsync(TaskActivityContext context, BootOutcome input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var server = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithBootOutcome(input.Status, input.Fault, input.DomainXml, input.TenantFault, input.Tried));
+        var server = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithBootOutcome(input.Status, input.Fault, input.DomainXml, input.TenantFault, input.Tried, input.Attestation));
         if (server is { IsBeingDeleted: false })
         {
             if (input.Status == ServerStatus.Active)

@@ -4,13 +4,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Veil.Shared.Attestation;
 
-namespace Veil.Shared.Tests.Attestation;
+namespace Veil.Testing;
 
 /// <summary>
 /// A key hierarchy shaped like AMD's (an RSA ARK and ASK signing with RSA-PSS, an ECDSA P-384 VCEK with AMD's
 /// product, TCB and hwID extensions) whose private keys the tests hold, to sign reports no real chip made.
 /// </summary>
-internal sealed class TestPki : IDisposable
+public sealed class TestPki : IDisposable
 {
     public static readonly TcbVersion Tcb = new(Bootloader: 3, Tee: 0, Snp: 8, Microcode: 115);
 

@@ -172,6 +172,22 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public Task<ServerRecord?> GetServerAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default) =>
         GetAsync<ServerRecord>(user, $"/api/servers/{serverId}", cancellationToken);
 
+    /// <summary>An SNP server's expected measurement and how to check a report; null when it has none (yet) or is not SNP.</summary>
+    public async Task<AttestationView?> GetAttestationAsync(ClaimsPrincipal user, Guid serverId, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(user, HttpMethod.Get, $"/api/servers/{serverId}/attestation", null, cancellationToken);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<AttestationView>(VeilJson.Options, cancellationToken) : null;
+    }
+
+    /// <summary>Checks a report against what Veil expects of the server: the verdict, or the API's problem with the input.</summary>
+    public async Task<(AttestationVerdictView? Verdict, ApiAnswer? Refusal)> VerifyAttestationAsync(ClaimsPrincipal user, Guid serverId, VerifyAttestationRequest report, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(user, HttpMethod.Post, $"/api/servers/{serverId}/attestation/verify", report, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync<AttestationVerdictView>(VeilJson.Options, cancellationToken), null)
+            : (null, await RefusalAsync(response, cancellationToken));
+    }
+
     /// <summary>A change asked for in the Portal (a launch, a delete, a power action): it starts the trace its
     /// orchestration and host command continue.</summary>
     private async Task<ApiAnswer> AnswerOfAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)

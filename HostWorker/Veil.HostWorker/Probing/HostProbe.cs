@@ -18,6 +18,7 @@ public sealed class HostProbe(LibvirtConnection libvirt, HostProbeOptions option
     public HostProbeInputs Read()
     {
         var versions = ReadVersions();
+        var descriptors = ReadFirmwareDescriptors();
         return new HostProbeInputs
         {
             HostName = options.HostName,
@@ -31,7 +32,8 @@ public sealed class HostProbe(LibvirtConnection libvirt, HostProbeOptions option
             LibvirtVersion = versions.Libvirt,
             QemuVersion = versions.Qemu,
             KernelRelease = versions.Kernel,
-            FirmwareDescriptors = ReadFirmwareDescriptors(),
+            FirmwareDescriptors = descriptors,
+            FirmwareImages = FirmwareImageFacts.ForSnpDescriptors(descriptors, file => File.ReadAllBytes(Path.Combine(options.Root, file.TrimStart('/')))),
             ConfiguredSevGuestLimit = options.SevGuestLimit,
             Network = ReadNetwork(),
         };

@@ -120,6 +120,28 @@ public static class HostCapabilityRules
         var snpFirmware = FirmwareLine(FirmwareDescriptorReader.SevSnpFeature,
             "install the SEV-SNP firmware descriptor from docs/operator-guide.md (OVMF.amdsev.fd, device 'memory', feature 'amd-sev-snp') under /usr/share/qemu/firmware/ or /etc/qemu/firmware/",
             AmdSevSnp);
+        // The SNP firmware itself: an SNP guest launches (and is measured) with its SEV metadata; a directly booted
+        // kernel is measured only by a firmware with a kernel-hashes area (else QEMU refuses to start the guest). Said
+        // once there is an SNP descriptor (without one, firmware.amd-sev-snp already says what to install).
+        var snpImages = snpFirmware.Where(d => d.MappingFilename is not null)
+            .Select(d => (File: d.MappingFilename!, Facts: inputs.FirmwareImages.GetValueOrDefault(d.MappingFilename!)))
+            .Where(i => i.Facts is not null)
+            .ToList();
+        string Images() => string.Join("; ", snpImages.Select(i => $"{i.File}: {i.Facts!.Describe()}"));
+        if (snpFirmware.Count > 0)
+        {
+            Add("firmware.snp-metadata", "the SEV-SNP firmware image carries SEV metadata",
+                snpImages.Count == 0 ? ChecklistStatus.Unknown : Is(snpImages.Any(i => i.Facts!.HasSevMetadata)),
+                snpImages.Count == 0 ? "no SEV-SNP firmware image was read" : Images(),
+                "point the SEV-SNP descriptor's mapping at an OVMF built with SEV support (edk2's OvmfPkg/AmdSev build, OVMF.amdsev.fd, or Debian's ovmf OVMF.fd): without SEV metadata the guest cannot launch, nor its measurement be computed",
+                AmdSevSnp);
+            Add("firmware.kernel-hashes", "for direct kernel boot: the SEV-SNP firmware has a kernel-hashes area (non-zero hash-table entry, SNP_KERNEL_HASHES section)",
+                snpImages.Count == 0 ? ChecklistStatus.Unknown : Is(snpImages.Any(i => i.Facts!.MeasuresKernel)),
+                snpImages.Count == 0 ? "no SEV-SNP firmware image was read" : Images(),
+                "for images that boot a kernel directly (kernel_id), use edk2's AmdSevX64 build (OVMF.amdsev.fd): with a zero hash-table entry QEMU refuses to start the guest and its kernel could not be measured; disk boots are unaffected",
+                None);
+        }
+
         FirmwareLine(FirmwareDescriptorReader.SevEsFeature,
             "install an SEV-ES firmware descriptor (docs/operator-guide.md: OVMF built for SEV-ES, feature 'amd-sev-es') under /etc/qemu/firmware/; without one libvirt finds no firmware for SEV-ES guests and refuses them at define",
             AmdSevEs);

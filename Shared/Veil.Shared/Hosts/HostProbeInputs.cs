@@ -30,6 +30,9 @@ public sealed record HostProbeInputs
     /// <summary>QEMU firmware descriptor files found: path → JSON text.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> FirmwareDescriptors { get; init; } = [];
 
+    /// <summary>The firmware images the SEV-SNP descriptors name, by the path they name them by.</summary>
+    public IReadOnlyDictionary<string, FirmwareImageFacts> FirmwareImages { get; init; } = new Dictionary<string, FirmwareImageFacts>();
+
     /// <summary>
     /// The operator's SEV guest limit (the SEV spec's config option). When set it overrides the detected
     /// <c>maxGuests</c>, and a mismatch is warned about.

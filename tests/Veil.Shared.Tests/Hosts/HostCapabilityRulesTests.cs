@@ -311,4 +311,45 @@ public sealed class HostCapabilityRulesTests
         Assert.Contains(AmdSevSnp, Line(caps, "kvm_amd.sev").Gates);
         Assert.Null(caps.ProviderFor(AmdSevSnp));
     }
+
+    [Fact]
+    public void Evaluate_GenoaFirmware_CarriesSevMetadataAndAKernelHashesArea()
+    {
+        var caps = HostCapabilityRules.Evaluate(HostFixture.Load("genoa-snp"));
+
+        Assert.Equal(ChecklistStatus.Met, Line(caps, "firmware.snp-metadata").Status);
+        Assert.Equal(ChecklistStatus.Met, Line(caps, "firmware.kernel-hashes").Status);
+        Assert.Contains("/usr/share/edk2/ovmf/OVMF.amdsev.fd: SEV metadata, and a kernel-hashes area", Line(caps, "firmware.snp-metadata").Observed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_SnpFirmwareWithoutKernelHashes_DiskBootsStillOffered_TheLineSaysWhatDirectKernelBootNeeds()
+    {
+        var inputs = HostFixture.Load("genoa-snp");
+        var debianLike = inputs with { FirmwareImages = inputs.FirmwareImages.ToDictionary(i => i.Key, _ => new FirmwareImageFacts(HasSevMetadata: true, MeasuresKernel: false)) };
+
+        var caps = HostCapabilityRules.Evaluate(debianLike);
+
+        Assert.Contains(AmdSevSnp, caps.SupportedModels);
+        var line = Line(caps, "firmware.kernel-hashes");
+        Assert.Equal(ChecklistStatus.NotMet, line.Status);
+        Assert.Contains("hash-table entry is zero", line.Observed, StringComparison.Ordinal);
+        Assert.Contains("AmdSevX64", line.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_SnpFirmwareWithoutSevMetadataOrUnreadable_BlocksSnpNamingTheFile()
+    {
+        var inputs = HostFixture.Load("genoa-snp");
+        var file = Assert.Single(inputs.FirmwareImages).Key;
+
+        foreach (var facts in new[] { FirmwareImageFacts.Of(new byte[8192]), FirmwareImageFacts.Of(null, "cannot be read: no such file") })
+        {
+            var caps = HostCapabilityRules.Evaluate(inputs with { FirmwareImages = new Dictionary<string, FirmwareImageFacts> { [file] = facts } });
+
+            Assert.DoesNotContain(AmdSevSnp, caps.SupportedModels);
+            Assert.Contains("firmware.snp-metadata", caps.Blocking(AmdSevSnp).Select(c => c.Id));
+            Assert.StartsWith(file + ": ", Line(caps, "firmware.snp-metadata").Observed, StringComparison.Ordinal);
+        }
+    }
 }

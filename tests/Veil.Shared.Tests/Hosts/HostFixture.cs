@@ -22,6 +22,9 @@ internal static class HostFixture
         using var versions = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "versions.json")));
         string Version(string key) => versions.RootElement.GetProperty(key).GetString()!;
         var firmwareDir = Path.Combine(root, "usr/share/qemu/firmware");
+        List<KeyValuePair<string, string>> descriptors = Directory.Exists(firmwareDir)
+            ? [.. Directory.GetFiles(firmwareDir, "*.json").Order(StringComparer.Ordinal).Select(f => KeyValuePair.Create(f, File.ReadAllText(f)))]
+            : [];
 
         return new HostProbeInputs
         {
@@ -34,10 +37,8 @@ internal static class HostFixture
             LibvirtVersion = VersionText.Parse(Version("libvirt")),
             QemuVersion = VersionText.Parse(Version("qemu")),
             KernelRelease = Version("kernel"),
-            FirmwareDescriptors = Directory.Exists(firmwareDir)
-                ? Directory.GetFiles(firmwareDir, "*.json").Order(StringComparer.Ordinal)
-                    .Select(f => KeyValuePair.Create(f, File.ReadAllText(f))).ToList()
-                : [],
+            FirmwareDescriptors = descriptors,
+            FirmwareImages = FirmwareImageFacts.ForSnpDescriptors(descriptors, file => File.ReadAllBytes(Path.Combine(root, file.TrimStart('/')))),
             ConfiguredSevGuestLimit = configuredLimit,
         };
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Xml.Linq;
 using Veil.Shared.Attestation;
 using Veil.Shared.Contracts;
+using Veil.Shared.Guests;
 using Veil.Testing;
 
 namespace Veil.HostWorker.IntegrationTests;
@@ -40,6 +41,43 @@ public sealed class LaunchMeasurementTests
         var hostData = (string?)XDocument.Parse(spawned.DomainXml!).Root!.Element("launchSecurity")?.Element("hostData");
         Assert.Equal(ServerHostData.Of(guest.ServerId), Convert.FromBase64String(hostData!));
         Assert.Equal(Convert.ToHexStringLower(ServerHostData.Of(guest.ServerId)), attestation.HostData);
+    }
+
+    [Fact]
+    public async Task AnSnpDirectKernelBoot_MeasuresTheKernelInitrdAndCommandLineItWasGiven()
+    {
+        var files = Directory.CreateTempSubdirectory("veil-kernel-").FullName;
+        try
+        {
+            ImageFile Write(string name, byte[] content)
+            {
+                File.WriteAllBytes(Path.Combine(files, name), content);
+                return new ImageFile("file://" + Path.Combine(files, name), content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
+            }
+
+            var (kernel, initrd) = (RandomNumberGenerator.GetBytes(30_000), RandomNumberGenerator.GetBytes(9_000));
+            await using var worker = new SimulatedHostWorker("genoa-snp");
+            await worker.StartAsync();
+            var guest = GuestSpecBuilder.Encrypted("amd-sev-snp", ("os_command_line", "console=ttyS0")) with
+            {
+                Name = "kernel-measured", ServerId = Guid.NewGuid(), VCpus = 1, Image = new GuestImage(Kernel: Write("vmlinuz", kernel), Initrd: Write("initrd", initrd)),
+            };
+
+            await worker.SendAsync(SimulatedHostWorker.Spawn(guest));
+            var spawned = await worker.NextEventAsync();
+
+            Assert.Equal(HostCommandOutcome.Succeeded, spawned.Outcome);
+            var attestation = spawned.Attestation!;
+            var hashes = KernelHashes.Of(new MemoryStream(kernel), new MemoryStream(initrd), "console=ttyS0");
+            var expected = SnpLaunchDigest.Compute(OvmfImage.Parse(File.ReadAllBytes(FixtureFirmware)), new SnpLaunchInputs(1, new CpuSignature(0x00a10f11), Kernel: hashes));
+            Assert.Equal(Convert.ToHexStringLower(expected), attestation.Measurement);
+            Assert.Equal((Convert.ToHexStringLower(SHA256.HashData(kernel)), Convert.ToHexStringLower(SHA256.HashData(initrd)), "console=ttyS0"), (attestation.KernelSha256, attestation.InitrdSha256, attestation.Cmdline));
+            Assert.Equal("yes", (string?)XDocument.Parse(spawned.DomainXml!).Root!.Element("launchSecurity")?.Attribute("kernelHashes"));
+        }
+        finally
+        {
+            Directory.Delete(files, recursive: true);
+        }
     }
 
     [Fact]

@@ -68,4 +68,23 @@ public sealed class SnpLaunchDigestTests
             [Digest(With(lastByte)), Digest(With(kernel, "console=ttyS1")), Digest(With(kernel, vcpus: 3)), Digest(With(kernel, signature: 0x00a10f10))],
             other => Assert.NotEqual(baseline, other));
     }
+
+    /// <summary>
+    /// Vectors of our own for Debian 12's <c>ovmf</c> 2022.11-6+deb12u2 (<c>/usr/share/ovmf/OVMF.fd</c>), made with
+    /// tests/fixtures/attestation/snp_digest_reference.py — a second implementation, in Python, written from the
+    /// facts apart from this library (it reproduces the published disk-boot vectors too).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 0x00800f12u, "11570979c77a0adb515761a702527c8b9e11554e730552621d950988613a3a75c6ff1703f540bd22a9beede8fe7a97e3")]
+    [InlineData(4, 0x00a10f11u, "cc7b2eaaaf1b7ba3ddf6f81e524a9e99f5e089e9e7c4703ca2552243c513127190fcb476190a7fa72e369d21ff555030")]
+    [InlineData(2, 0x00830f11u, "4365bcf34ba0bc9517fb47b7b416238dd8e280bed99bf115107cc32c25cfda25dab4c468b6794d7c24f3a5f0c4c23ff2")]
+    public void DebiansOvmf_MatchesTheReferenceImplementationsVector(int vcpus, uint signature, string expected)
+    {
+        var bytes = File.ReadAllBytes(Firmware.DebianPath);
+        Assert.True(
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == "7b456907dd0786d415999e801a1ac4637b8ed4d7cf5378cfc6edbe5e574dd773",
+            $"{Firmware.DebianPath} is not the build these vectors were made for (ovmf 2022.11-6+deb12u2): make them again with snp_digest_reference.py");
+
+        Assert.Equal(expected, Convert.ToHexStringLower(SnpLaunchDigest.Compute(OvmfImage.Parse(bytes), new SnpLaunchInputs(vcpus, new CpuSignature(signature)))));
+    }
 }

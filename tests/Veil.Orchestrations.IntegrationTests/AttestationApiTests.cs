@@ -58,10 +58,11 @@ public sealed class AttestationApiTests(LocalVeil stack)
     public async Task AReportSignedByAKeyAmdNeverIssued_IsCheckedLineByLine_TheChainFails()
     {
         using var pki = new TestPki();
-        var report = pki.Report(new byte[48]);
+        var nonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(64);
+        var report = pki.Report(new byte[48], reportData: nonce);
         using var tenant = stack.Api("project-attest");
 
-        var answer = await tenant.PostAsJsonAsync("/api/attestation/verify", new VerifyAttestationRequest(Convert.ToBase64String(report), pki.Vcek.ExportCertificatePem()), Json);
+        var answer = await tenant.PostAsJsonAsync("/api/attestation/verify", new VerifyAttestationRequest(Convert.ToBase64String(report), pki.Vcek.ExportCertificatePem(), Convert.ToHexString(nonce)), Json);
         var verdict = (await answer.Content.ReadFromJsonAsync<AttestationVerdictView>(Json))!;
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
@@ -69,6 +70,7 @@ public sealed class AttestationApiTests(LocalVeil stack)
         Assert.Equal("Milan", verdict.Product);
         Assert.False(verdict.Checks.Single(c => c.Name == "VCEK signed by the ASK").Passed); // Veil's own copy of AMD's Milan ASK did not sign it
         Assert.True(verdict.Checks.Single(c => c.Name == "report signed by the VCEK").Passed);
+        Assert.True(verdict.Checks.Single(c => c.Name == "REPORT_DATA is your nonce").Passed); // a nonce is checked without a server too
         Assert.Equal(Convert.ToHexStringLower(new byte[48]), verdict.Fields["measurement"]);
     }
 

@@ -20,9 +20,10 @@ public sealed record AttestationView(
 /// <summary>
 /// A report to check: <see cref="Report"/> is the 1184-byte report as base64, or as hex; <see cref="Vcek"/> the VCEK
 /// certificate as PEM, or DER as base64; <see cref="Nonce"/> the REPORT_DATA the tenant asked for, as hex (up to 64
-/// bytes, zero-padded); <see cref="Chain"/> an ASK and ARK as PEM, if the tenant wants their own used (it must be AMD's).
+/// bytes, zero-padded); <see cref="Chain"/> an ASK and ARK as PEM, if the tenant wants their own used (it must be AMD's);
+/// <see cref="Vmpl"/> the VMPL the report was asked for (snpguest's <c>-v</c>, 1 by default).
 /// </summary>
-public sealed record VerifyAttestationRequest(string Report, string Vcek, string? Nonce = null, string? Chain = null);
+public sealed record VerifyAttestationRequest(string Report, string Vcek, string? Nonce = null, string? Chain = null, uint? Vmpl = null);
 
 /// <summary>The checker's answer: each check passed or failed with both values, and the report's decoded fields.</summary>
 public sealed record AttestationVerdictView(bool Passed, string Product, IReadOnlyList<AttestationCheck> Checks, IReadOnlyDictionary<string, string> Fields, string Advisory);

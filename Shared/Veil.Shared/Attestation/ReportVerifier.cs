@@ -9,7 +9,7 @@ namespace Veil.Shared.Attestation;
 /// <param name="Policy">The guest policy Veil set (the report must carry it exactly; debug and migration are checked apart).</param>
 /// <param name="HostData">The 32 bytes Veil gave as HOST_DATA (zeros when it gave none).</param>
 /// <param name="Nonce">The tenant's nonce: REPORT_DATA must start with it, zero-padded to 64 bytes.</param>
-/// <param name="Vmpl">The VMPL the tenant asked the report for.</param>
+/// <param name="Vmpl">The VMPL the tenant asked the report for (null: any a guest at VMPL 0 can ask for, 0–3).</param>
 public sealed record AttestationExpectations(byte[]? Measurement = null, ulong? Policy = null, byte[]? HostData = null, byte[]? Nonce = null, uint? Vmpl = null);
 
 /// <summary>One check of a report: passed or not, with what was expected and what the report (or certificate) holds.</summary>
@@ -129,10 +129,10 @@ public static class ReportVerifier
             yield return Check("REPORT_DATA is your nonce", report.ReportData.SequenceEqual(padded), Hex(padded), Hex(report.ReportData));
         }
 
-        if (expected.Vmpl is { } vmpl)
-        {
-            yield return Check("VMPL is the one asked for", report.Vmpl == vmpl, vmpl.ToString(CultureInfo.InvariantCulture), report.Vmpl.ToString(CultureInfo.InvariantCulture));
-        }
+        // The guest runs at VMPL 0 (no SVSM), so it may ask for a report at any of VMPL 0–3; the tenant says which.
+        yield return expected.Vmpl is { } vmpl
+            ? Check("VMPL is the one asked for", report.Vmpl == vmpl, vmpl.ToString(CultureInfo.InvariantCulture), report.Vmpl.ToString(CultureInfo.InvariantCulture))
+            : Check("VMPL is one a guest at VMPL 0 can ask for", report.Vmpl <= 3, "0–3", report.Vmpl.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>A chain the tenant sent: an ASK and ARK of the VCEK's product whose ARK is the pinned one.</summary>

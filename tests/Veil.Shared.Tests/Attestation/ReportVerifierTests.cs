@@ -108,6 +108,18 @@ public sealed class ReportVerifierTests : IDisposable
         AssertOnlyFails(Verify(report), "CHIP_ID is the VCEK's");
     }
 
+    [Theory]
+    [InlineData(1u, 1u, null)]
+    [InlineData(0u, 1u, "VMPL is the one asked for")]
+    [InlineData(3u, null, null)]
+    [InlineData(4u, null, "VMPL is one a guest at VMPL 0 can ask for")]
+    public void TheReportsVmpl_IsTheOneAskedFor_OrAtLeastOneAGuestCanAskFor(uint inReport, uint? asked, string? fails)
+    {
+        var verdict = ReportVerifier.Verify(AttestationReport.Parse(pki.Report(Measurement, hostData: HostData, reportData: Nonce, vmpl: inReport)), pki.Vcek, pki.Roots, Expected with { Vmpl = asked });
+
+        Assert.Equal(fails is null ? [] : [fails], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+    }
+
     [Fact]
     public void WithoutExpectations_OnlyAuthenticityIsChecked()
     {

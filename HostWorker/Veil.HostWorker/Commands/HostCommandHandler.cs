@@ -79,6 +79,11 @@ public sealed class HostCommandHandler(
 
         try
         {
+            if (ForeignDomain(command) is { } refusal)
+            {
+                return refusal;
+            }
+
             var existing = hypervisor.Connection.FindByUuid(command.ServerId);
             if (existing is null)
             {
@@ -146,7 +151,10 @@ public sealed class HostCommandHandler(
         try
         {
             using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-            RemoveGuest(command.ServerId, domain);
+            if (domain is null || IsVeils(domain, command.ServerId))
+            {
+                RemoveGuest(command.ServerId, domain);
+            }
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)
         {
@@ -177,6 +185,11 @@ public sealed class HostCommandHandler(
 
     private HostEvent Destroy(HostCommand command)
     {
+        if (ForeignDomain(command) is { } refusal)
+        {
+            return refusal;
+        }
+
         using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
         try
         {
@@ -283,6 +296,11 @@ public sealed class HostCommandHandler(
     /// </summary>
     private async Task<HostEvent> OnExistingAsync(HostCommand command, Func<LibvirtDomain, Task<HostEvent>> action)
     {
+        if (ForeignDomain(command) is { } refusal)
+        {
+            return refusal;
+        }
+
         using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
         if (domain is null)
         {
@@ -309,7 +327,22 @@ public sealed class HostCommandHandler(
     private HostEvent Failed(HostCommand command, LibvirtDomain? domain, HostFailureCode code, string message) =>
         Event(command, HostCommandOutcome.Failed, domain, new HostFailure(code, message));
 
-    private HostEvent Refused(HostCommand command, LibvirtDomain domain, HostFailureCode code, string message) =>
+    /// <summary>
+    /// A refusal when the domain with the server's UUID is not Veil's (named other than <c>veil-&lt;uuid&gt;</c>): Veil
+    /// never defines, starts, stops or destroys a domain it did not make, whatever a command asks.
+    /// </summary>
+    private HostEvent? ForeignDomain(HostCommand command)
+    {
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        return domain is null || IsVeils(domain, command.ServerId)
+            ? null
+            : Refused(command, null, HostFailureCode.NotVeilsDomain,
+                $"Host {HostName} has a domain with server {command.ServerId}'s UUID named '{domain.Name}', not '{GuestDomainXml.DomainName(command.ServerId)}': it is not Veil's, and Veil leaves it alone.");
+    }
+
+    private static bool IsVeils(LibvirtDomain domain, Guid serverId) => domain.Name == GuestDomainXml.DomainName(serverId);
+
+    private HostEvent Refused(HostCommand command, LibvirtDomain? domain, HostFailureCode code, string message) =>
         Event(command, HostCommandOutcome.Refused, domain, new HostFailure(code, message));
 
     private HostEvent Event(HostCommand command, HostCommandOutcome outcome, LibvirtDomain? domain, HostFailure? failure) => new(

@@ -34,7 +34,7 @@ public sealed class Hypervisor : IDisposable
 
     public void Forget(Guid uuid) => simulated?.Forget(uuid);
 
-    /// <summary>Every domain defined on the host, with its encryption model read from its XML and its state.</summary>
+    /// <summary>Every domain of Veil's on the host (named <c>veil-&lt;uuid&gt;</c>; others are not Veil's to report), with its encryption model read from its XML and its state.</summary>
     public IReadOnlyList<HostDomain> ListDomains()
     {
         var result = new List<HostDomain>();
@@ -42,6 +42,11 @@ public sealed class Hypervisor : IDisposable
         {
             using (domain)
             {
+                if (domain.Name != Veil.Shared.Guests.GuestDomainXml.DomainName(domain.Uuid))
+                {
+                    continue;
+                }
+
                 var guest = DefinedGuest.FromDomainXml(domain.GetXml(inactive: true));
                 result.Add(new HostDomain(domain.Uuid, domain.Name, guest?.Model, StateName(domain.State)));
             }

@@ -35,6 +35,9 @@ public enum HostFailureCode
 
     /// <summary>The host defined the guest but cannot start its memory-encryption model (firmware, QEMU, kernel).</summary>
     HostCannotStartModel,
+
+    /// <summary>A domain with the server's UUID exists but is not Veil's (its name is not <c>veil-&lt;uuid&gt;</c>): the host leaves it alone.</summary>
+    NotVeilsDomain,
 }
 
 /// <summary>Why a host command did not succeed.</summary>

@@ -72,8 +72,16 @@ public sealed partial record ExpectedMeasurement
         {
             yield return "attestation.vCpus must be at least 1";
         }
+
+        if (!PolicyHex().IsMatch(Policy ?? ""))
+        {
+            yield return "attestation.policy must be the guest policy as 0x and up to 16 hex digits";
+        }
     }
 
     [GeneratedRegex("^[0-9a-f]*$")]
     private static partial Regex Hex();
+
+    [GeneratedRegex("^0x[0-9a-fA-F]{1,16}$")]
+    private static partial Regex PolicyHex();
 }

@@ -79,12 +79,13 @@ public sealed class HostCommandHandler(
 
         try
         {
-            if (ForeignDomain(command) is { } refusal)
+            var existing = hypervisor.Connection.FindByUuid(command.ServerId);
+            if (ForeignDomain(command, existing) is { } refusal)
             {
+                existing!.Dispose();
                 return refusal;
             }
 
-            var existing = hypervisor.Connection.FindByUuid(command.ServerId);
             if (existing is null)
             {
                 await storage.PrepareAsync(guest, cancellationToken);
@@ -151,7 +152,7 @@ public sealed class HostCommandHandler(
         try
         {
             using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-            if (domain is null || IsVeils(domain, command.ServerId))
+            if (domain is null || Hypervisor.IsVeils(domain))
             {
                 RemoveGuest(command.ServerId, domain);
             }
@@ -185,12 +186,12 @@ public sealed class HostCommandHandler(
 
     private HostEvent Destroy(HostCommand command)
     {
-        if (ForeignDomain(command) is { } refusal)
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        if (ForeignDomain(command, domain) is { } refusal)
         {
             return refusal;
         }
 
-        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
         try
         {
             RemoveGuest(command.ServerId, domain);
@@ -296,12 +297,12 @@ public sealed class HostCommandHandler(
     /// </summary>
     private async Task<HostEvent> OnExistingAsync(HostCommand command, Func<LibvirtDomain, Task<HostEvent>> action)
     {
-        if (ForeignDomain(command) is { } refusal)
+        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
+        if (ForeignDomain(command, domain) is { } refusal)
         {
             return refusal;
         }
 
-        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
         if (domain is null)
         {
             return Failed(command, null, HostFailureCode.NotFound, $"Host {HostName} has no domain for server {command.ServerId}.");
@@ -328,19 +329,14 @@ public sealed class HostCommandHandler(
         Event(command, HostCommandOutcome.Failed, domain, new HostFailure(code, message));
 
     /// <summary>
-    /// A refusal when the domain with the server's UUID is not Veil's (named other than <c>veil-&lt;uuid&gt;</c>): Veil
-    /// never defines, starts, stops or destroys a domain it did not make, whatever a command asks.
+    /// A refusal when <paramref name="domain"/>, the one with the server's UUID, is not Veil's (named other than
+    /// <c>veil-&lt;uuid&gt;</c>): Veil never defines, starts, stops or destroys a domain it did not make, whatever a command asks.
     /// </summary>
-    private HostEvent? ForeignDomain(HostCommand command)
-    {
-        using var domain = hypervisor.Connection.FindByUuid(command.ServerId);
-        return domain is null || IsVeils(domain, command.ServerId)
+    private HostEvent? ForeignDomain(HostCommand command, LibvirtDomain? domain) =>
+        domain is null || Hypervisor.IsVeils(domain)
             ? null
             : Refused(command, null, HostFailureCode.NotVeilsDomain,
                 $"Host {HostName} has a domain with server {command.ServerId}'s UUID named '{domain.Name}', not '{GuestDomainXml.DomainName(command.ServerId)}': it is not Veil's, and Veil leaves it alone.");
-    }
-
-    private static bool IsVeils(LibvirtDomain domain, Guid serverId) => domain.Name == GuestDomainXml.DomainName(serverId);
 
     private HostEvent Refused(HostCommand command, LibvirtDomain? domain, HostFailureCode code, string message) =>
         Event(command, HostCommandOutcome.Refused, domain, new HostFailure(code, message));

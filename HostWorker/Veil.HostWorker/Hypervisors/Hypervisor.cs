@@ -42,7 +42,7 @@ public sealed class Hypervisor : IDisposable
         {
             using (domain)
             {
-                if (domain.Name != Veil.Shared.Guests.GuestDomainXml.DomainName(domain.Uuid))
+                if (!IsVeils(domain))
                 {
                     continue;
                 }
@@ -53,6 +53,13 @@ public sealed class Hypervisor : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>Whether Veil made the domain: it is named <c>veil-&lt;uuid&gt;</c> after its own UUID.</summary>
+    public static bool IsVeils(LibvirtDomain domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        return domain.Name == Veil.Shared.Guests.GuestDomainXml.DomainName(domain.Uuid);
     }
 
     /// <summary>libvirt's state as the word Veil's messages use.</summary>

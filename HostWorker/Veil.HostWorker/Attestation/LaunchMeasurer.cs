@@ -77,11 +77,7 @@ public sealed class LaunchMeasurer(HostFacts facts, IOptions<HostWorkerOptions> 
             return loader;
         }
 
-        var warnings = new List<string>();
-        return facts.Inputs.FirmwareDescriptors
-            .Select(d => FirmwareDescriptorReader.Read(d.Key, d.Value, warnings))
-            .FirstOrDefault(d => d is not null && d.OffersForQ35(FirmwareDescriptorReader.SevSnpFeature) && d.MappingDevice == "memory")
-            ?.MappingFilename;
+        return FirmwareDescriptorReader.OfferingSnp(facts.Inputs.FirmwareDescriptors).FirstOrDefault(d => d.MappingDevice == "memory")?.MappingFilename;
     }
 
     private KernelHashes Kernel(GuestSpec guest, string? cmdline)

@@ -14,6 +14,16 @@ public static class FirmwareDescriptorReader
     /// <summary>The feature a descriptor names when its firmware boots SEV-ES guests.</summary>
     public const string SevEsFeature = "amd-sev-es";
 
+    /// <summary>
+    /// The descriptors among <paramref name="descriptors"/> (path → JSON, in QEMU's order) that offer SEV-SNP firmware
+    /// for q35; unreadable ones are left out (the checklist warns of them).
+    /// </summary>
+    public static IEnumerable<FirmwareDescriptor> OfferingSnp(IEnumerable<KeyValuePair<string, string>> descriptors)
+    {
+        var warnings = new List<string>();
+        return descriptors.Select(d => Read(d.Key, d.Value, warnings)).OfType<FirmwareDescriptor>().Where(d => d.OffersForQ35(SevSnpFeature));
+    }
+
     public static FirmwareDescriptor? Read(string path, string? json, List<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(warnings);

@@ -36,10 +36,9 @@ public sealed record FirmwareImageFacts(bool HasSevMetadata, bool MeasuresKernel
     {
         ArgumentNullException.ThrowIfNull(read);
         var images = new Dictionary<string, FirmwareImageFacts>(StringComparer.Ordinal);
-        var warnings = new List<string>();
-        foreach (var descriptor in descriptors.Select(d => FirmwareDescriptorReader.Read(d.Key, d.Value, warnings)))
+        foreach (var descriptor in FirmwareDescriptorReader.OfferingSnp(descriptors))
         {
-            if (descriptor is { MappingFilename: { } file } && descriptor.OffersForQ35(FirmwareDescriptorReader.SevSnpFeature) && !images.ContainsKey(file))
+            if (descriptor.MappingFilename is { } file && !images.ContainsKey(file))
             {
                 try
                 {

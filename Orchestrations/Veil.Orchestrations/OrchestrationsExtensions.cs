@@ -25,6 +25,7 @@ public static class OrchestrationsExtensions
         var services = builder.Services;
         services.AddCheckedOptions<BootOptions>(builder.Configuration, BootOptions.Section);
         services.AddCheckedOptions<Images.ImageOptions>(builder.Configuration, Images.ImageOptions.Section);
+        services.AddCheckedOptions<Quotas.QuotaOptions>(builder.Configuration, Quotas.QuotaOptions.Section);
         services.AddSingleton(DataConverter);
         services.AddTaskHubWorker(builder.Configuration, r => r
             .AddOrchestrator<BootServer>()
@@ -48,6 +49,7 @@ public static class OrchestrationsExtensions
         services.AddSingleton<Catalog.CatalogStore>();
         services.AddSingleton<Images.ImageUploads>();
         services.AddSingleton<KeyPairs.KeyPairStore>();
+        services.AddSingleton<Quotas.QuotaStore>();
         services.AddSingleton<ClaimReconciler>();
         services.AddHostedService<HostEventsListener>();
         services.AddHostedService<ClaimReconcilerService>();

@@ -67,6 +67,7 @@ public static class ApiExtensions
         api.MapAttestation();
         api.MapCatalog();
         api.MapKeyPairs();
+        api.MapQuotas();
         api.MapHosts();
         api.MapOrchestrationAdmin();
         return app;

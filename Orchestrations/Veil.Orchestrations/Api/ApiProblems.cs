@@ -14,6 +14,10 @@ public static class ApiProblems
     public static IResult NotFound(string what) => Results.Problem(detail: $"{what} was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     public static IResult Forbidden(string detail) => Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    /// <summary>403 naming the quota (<c>cores</c>, <c>mem_encryption_context:amd-sev-snp</c>) a request would exceed.</summary>
+    public static IResult OverQuota(string quota, string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Quota exceeded", extensions: new Dictionary<string, object?> { ["quota"] = quota });
 }
 
 /// <summary>

@@ -163,6 +163,7 @@ internal static class ServersEndpoints
         {
             null => Results.Accepted($"/api/servers/{result.Servers[0].ServerId}", result.Servers.Select(s => View(s, caller)).ToList()),
             { Kind: LaunchRefusalKind.Forbidden } refusal => ApiProblems.Forbidden(refusal.Message),
+            { Kind: LaunchRefusalKind.OverQuota } refusal => ApiProblems.OverQuota(refusal.Field, refusal.Message),
             { Kind: LaunchRefusalKind.KeyReused } refusal => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: refusal.Message),
             var refusal => ApiProblems.BadField(refusal.Field, refusal.Message),
         };

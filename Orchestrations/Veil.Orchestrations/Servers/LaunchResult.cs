@@ -13,6 +13,9 @@ public enum LaunchRefusalKind
 
     /// <summary>The Idempotency-Key was used before for a different request (422).</summary>
     KeyReused,
+
+    /// <summary>The servers would take the project past a quota (403): <see cref="LaunchRefusal.Field"/> names the quota.</summary>
+    OverQuota,
 }
 
 /// <summary>One refusal, naming the request field (<c>count</c>, <c>flavorName</c>, <c>Idempotency-Key</c>, …).</summary>

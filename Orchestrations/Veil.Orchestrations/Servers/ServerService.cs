@@ -16,7 +16,7 @@ namespace Veil.Orchestrations.Servers;
 /// Launches and deletes servers: decides whether a request can boot (every server of it checked before any is
 /// created), records each server, then schedules the durable orchestration that does the work.
 /// </summary>
-public sealed class ServerService(ServerStore servers, CatalogStore catalog, KeyPairs.KeyPairStore keyPairs, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
+public sealed class ServerService(ServerStore servers, CatalogStore catalog, KeyPairs.KeyPairStore keyPairs, Quotas.QuotaStore quotas, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Launches <c>count</c> servers of an approved flavor and an image they can boot with, in the caller's project.
@@ -105,20 +105,18 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
             return LaunchResult.Refused(LaunchRefusalKind.Invalid, RequestField(problem.Field), problem.Message);
         }
 
-        var created = new List<ServerRecord>(count);
-        foreach (var guest in guests)
+        var requestServerIds = count > 1 ? guests.Select(g => g.ServerId).ToList() : null;
+        try
         {
-            try
-            {
-                created.Add(await CreateAsync(projectId, guest, resolution.Model, count > 1 ? guests.Select(g => g.ServerId).ToList() : null, cancellationToken));
-            }
-            catch (IdempotencyConflictException e)
-            {
-                return LaunchResult.Refused(LaunchRefusalKind.KeyReused, "Idempotency-Key", e.Message);
-            }
+            var created = await CreateAsync(projectId, guests, resolution.Model, requestServerIds, cancellationToken);
+            return created.Refusal is { } refusal
+                ? LaunchResult.Refused(LaunchRefusalKind.OverQuota, refusal.Quota, refusal.Message)
+                : new LaunchResult(created.Servers, null);
         }
-
-        return new LaunchResult(created, null);
+        catch (IdempotencyConflictException e)
+        {
+            return LaunchResult.Refused(LaunchRefusalKind.KeyReused, "Idempotency-Key", e.Message);
+        }
     }
 
     /// <summary>The request field a guest's problem comes from: the image's properties are the image's, the sizes the flavor's.</summary>
@@ -131,65 +129,94 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
     };
 
     /// <summary>
-    /// Records the server (BUILD) and schedules its boot. The request must already have been resolved. Idempotent by
-    /// server id: a server that already exists is returned as it is (its boot scheduled if it was not yet), so a
-    /// client retrying with the same Idempotency-Key gets the same server, not a second one.
+    /// Records the server (BUILD), counted against its project's quotas, and schedules its boot. The request must
+    /// already have been resolved. Idempotent by server id: a server that already exists is returned as it is (its
+    /// boot scheduled if it was not yet), so a client retrying with the same Idempotency-Key gets the same server,
+    /// not a second one.
     /// </summary>
     /// <exception cref="IdempotencyConflictException">The id is taken by a server created from a different request.</exception>
-    public Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">The server would take its project past a quota.</exception>
+    public async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(guest);
-        return CreateAsync(projectId, guest, MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null).Model, null, cancellationToken);
+        var created = await CreateAsync(projectId, [guest], MemoryEncryptionResolver.Resolve(guest.FlavorExtraSpecs, guest.ImageProperties, null).Model, null, cancellationToken);
+        return created.Refusal is { } refusal ? throw new InvalidOperationException(refusal.Message) : created.Servers[0];
     }
 
-    /// <summary>As <see cref="CreateAsync(string, GuestSpec, CancellationToken)"/>, with the model the launch already resolved and the servers of its request.</summary>
-    private async Task<ServerRecord> CreateAsync(string projectId, GuestSpec guest, MemoryEncryptionModel? model, IReadOnlyList<Guid>? requestServerIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the servers of one request together, if its project's quotas let all of them in (counted in the
+    /// same storage transaction as the records, so concurrent requests cannot overshoot), then schedules each boot.
+    /// </summary>
+    private async Task<(IReadOnlyList<ServerRecord> Servers, Shared.Quotas.QuotaExceeded? Refusal)> CreateAsync(string projectId, IReadOnlyList<GuestSpec> guests, MemoryEncryptionModel? model, IReadOnlyList<Guid>? requestServerIds, CancellationToken cancellationToken)
+    {
+        var records = guests.Select(g => Record(projectId, g, model)).ToList();
+        var requested = Shared.Quotas.QuotaSet.For(guests.Count, guests[0].VCpus, guests[0].MemoryMiB, model);
+        var limits = await quotas.LimitsAsync(projectId, cancellationToken);
+        var added = await servers.TryAddCountedAsync(projectId, records, live => limits.FirstExceeded(Shared.Quotas.QuotaSet.UsedBy(live), requested), cancellationToken);
+        if (added.Refusal is { } refusal)
+        {
+            return ([], refusal);
+        }
+
+        var result = new List<ServerRecord>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = added.IsAdded ? records[i] : await ExistingAsync(projectId, guests[i], cancellationToken);
+            if (record.Status == ServerStatus.Build)
+            {
+                await ScheduleBootAsync(projectId, guests[i], record, requestServerIds, cancellationToken);
+            }
+
+            result.Add(record); // one already booted, failed or deleted is returned as it is: a late retry changes nothing
+        }
+
+        return (result, null);
+    }
+
+    private ServerRecord Record(string projectId, GuestSpec guest, MemoryEncryptionModel? model)
     {
         var now = time.GetUtcNow();
-        var instanceId = BootServer.InstanceIdFor(guest.ServerId);
-        var record = new ServerRecord
+        return new ServerRecord
         {
             ServerId = guest.ServerId,
             ProjectId = projectId,
             Name = guest.Name,
             FlavorName = guest.FlavorName,
+            VCpus = guest.VCpus,
+            MemoryMiB = guest.MemoryMiB,
             ImageId = guest.ImageId,
             KeyName = guest.KeyPair?.Name,
             ConfigDrive = guest.ConfigDrive,
             Model = model,
             Step = ServerStep.Scheduling,
-            BootInstanceId = instanceId,
+            BootInstanceId = BootServer.InstanceIdFor(guest.ServerId),
             TraceId = Activity.Current is { Recorded: true } request ? request.TraceId.ToHexString() : null,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        if (!await servers.TryAddAsync(record, cancellationToken))
-        {
-            var existing = await servers.GetAsync(projectId, guest.ServerId, cancellationToken);
-            if (existing is null || existing.Name != guest.Name || existing.FlavorName != guest.FlavorName || existing.ImageId != guest.ImageId)
-            {
-                throw new IdempotencyConflictException($"Server {guest.ServerId} was created by an earlier request with the same Idempotency-Key but a different name, flavor or image.");
-            }
+    }
 
-            record = existing;
-            if (existing.Status != ServerStatus.Build)
-            {
-                return existing; // already booted, failed or deleted: a late retry changes nothing
-            }
-        }
+    /// <summary>The server a retried request names, if it is the one that request made.</summary>
+    private async Task<ServerRecord> ExistingAsync(string projectId, GuestSpec guest, CancellationToken cancellationToken)
+    {
+        var existing = await servers.GetAsync(projectId, guest.ServerId, cancellationToken);
+        return existing is not null && existing.Name == guest.Name && existing.FlavorName == guest.FlavorName && existing.ImageId == guest.ImageId
+            ? existing
+            : throw new IdempotencyConflictException($"Server {guest.ServerId} was created by an earlier request with the same Idempotency-Key but a different name, flavor or image.");
+    }
 
+    private async Task ScheduleBootAsync(string projectId, GuestSpec guest, ServerRecord record, IReadOnlyList<Guid>? requestServerIds, CancellationToken cancellationToken)
+    {
         try
         {
             // Refused while an instance of that id is Pending, Running or Suspended: a retry never starts a second boot.
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits(), requestServerIds), new StartOrchestrationOptions(instanceId), cancellationToken);
-            Telemetry.BootMetrics.BootStarted(model);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits(), requestServerIds), new StartOrchestrationOptions(record.BootInstanceId!), cancellationToken);
+            Telemetry.BootMetrics.BootStarted(record.Model);
         }
         catch (OrchestrationAlreadyExistsException)
         {
             // Scheduled by the first of the repeated requests.
         }
-
-        return record;
     }
 
     /// <summary>

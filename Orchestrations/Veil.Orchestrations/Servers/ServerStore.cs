@@ -3,14 +3,21 @@ using Azure;
 using Azure.Data.Tables;
 using Veil.Shared.Api;
 using Veil.Shared.Contracts;
+using Veil.Shared.Quotas;
 using Veil.Storage;
 
 namespace Veil.Orchestrations.Servers;
 
-/// <summary>Servers (table <c>VeilServers</c>: partition = project, row = server id; the record as JSON).</summary>
+/// <summary>
+/// Servers (table <c>VeilServers</c>: partition = project, row = server id; the record as JSON). Each project's
+/// partition also holds its generation row, which every quota-counted create changes: two creates counted at once
+/// cannot both pass (placement's resource provider generation, applied to a project).
+/// </summary>
 public sealed class ServerStore(StorageAccount storage, TimeProvider time)
 {
     public const string TableName = "VeilServers";
+
+    private const string GenerationRow = "~generation";
 
     public async Task SaveAsync(ServerRecord server, CancellationToken cancellationToken = default)
     {
@@ -33,6 +40,72 @@ public sealed class ServerStore(StorageAccount storage, TimeProvider time)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Records new servers of one project all together or not at all, if <paramref name="admit"/> lets them in
+    /// beside the project's live servers (those not DELETED). The project's generation row is changed in the same
+    /// table transaction, so a create that counted before another committed counts again. Servers that already
+    /// exist (a retried request) are not counted again: the answer is <see cref="CountedAdd.Existed"/>.
+    /// </summary>
+    public async Task<CountedAdd> TryAddCountedAsync(string projectId, IReadOnlyList<ServerRecord> records, Func<IReadOnlyList<ServerRecord>, QuotaExceeded?> admit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(admit);
+        var table = await storage.TableAsync(TableName);
+        for (var attempt = 1; ; attempt++)
+        {
+            var generation = await table.GetEntityIfExistsAsync<TableEntity>(projectId, GenerationRow, cancellationToken: cancellationToken);
+            var live = await ListLiveAsync(table, projectId, cancellationToken);
+            var ids = records.Select(r => r.ServerId).ToHashSet();
+            if (live.Any(s => ids.Contains(s.ServerId)))
+            {
+                return CountedAdd.Existed;
+            }
+
+            if (admit(live) is { } refusal)
+            {
+                return await GetAsync(projectId, records[0].ServerId, cancellationToken) is null ? CountedAdd.Refused(refusal) : CountedAdd.Existed;
+            }
+
+            var next = new TableEntity(projectId, GenerationRow) { ["Generation"] = (generation.HasValue ? generation.Value!.GetInt64("Generation") ?? 0 : 0) + 1 };
+            List<TableTransactionAction> actions = [.. records.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row(r)))];
+            actions.Add(generation.HasValue
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, generation.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, next));
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+                return CountedAdd.Added;
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && index < records.Count && e.Status == 409)
+            {
+                return CountedAdd.Existed;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxCountingAttempts)
+            {
+                // Another create of this project committed first: count again. Jittered, so a crowd spreads out.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + Math.Min(attempt, 20) * 10)), time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Creates racing in one project each win a round; enough rounds for a crowd of them.</summary>
+    private const int MaxCountingAttempts = 200;
+
+    private static async Task<IReadOnlyList<ServerRecord>> ListLiveAsync(TableClient table, string projectId, CancellationToken cancellationToken)
+    {
+        var result = new List<ServerRecord>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {projectId} and Status ne {ServerStatus.Deleted.ToString()}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (row.RowKey != GenerationRow)
+            {
+                result.Add(Read(row));
+            }
+        }
+
+        return result;
     }
 
     public async Task<ServerRecord?> GetAsync(string projectId, Guid serverId, CancellationToken cancellationToken = default)
@@ -89,7 +162,10 @@ public sealed class ServerStore(StorageAccount storage, TimeProvider time)
         var rows = table.QueryAsync<TableEntity>(filters.Count == 0 ? null : string.Join(" and ", filters), cancellationToken: cancellationToken);
         await foreach (var row in rows)
         {
-            result.Add(Read(row));
+            if (row.RowKey != GenerationRow)
+            {
+                result.Add(Read(row));
+            }
         }
 
         return result;
@@ -102,4 +178,14 @@ public sealed class ServerStore(StorageAccount storage, TimeProvider time)
     };
 
     private static ServerRecord Read(TableEntity row) => JsonSerializer.Deserialize<ServerRecord>(row.GetString("Record")!, VeilJson.Options)!;
+}
+
+/// <summary>How a counted create ended: the servers were added, they already existed, or a quota refused them.</summary>
+public sealed record CountedAdd(bool IsAdded, QuotaExceeded? Refusal)
+{
+    public static CountedAdd Added { get; } = new(true, null);
+
+    public static CountedAdd Existed { get; } = new(false, null);
+
+    public static CountedAdd Refused(QuotaExceeded refusal) => new(false, refusal);
 }

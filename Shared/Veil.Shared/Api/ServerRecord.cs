@@ -19,6 +19,12 @@ public sealed record ServerRecord
 
     public required string FlavorName { get; init; }
 
+    /// <summary>The flavor's vCPUs and RAM when it was launched: what the server counts against its project's quota.</summary>
+    public int VCpus { get; init; }
+
+    /// <summary>See <see cref="VCpus"/>.</summary>
+    public int MemoryMiB { get; init; }
+
     public string ImageId { get; init; } = "";
 
     /// <summary>The key pair it was launched with (nova's <c>key_name</c>).</summary>

@@ -164,4 +164,53 @@ public sealed class LaunchReviewTests : BunitTest
         Assert.Empty(page.FindAll(".mud-stepper-button-next"));
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim().Equals("Complete", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public void Review_ShowsTheProjectsQuotasWithWhatTheLaunchAdds()
+    {
+        Api.Answers["/api/quota"] = Quota(instances: 10, snpUsed: 0, snpLimit: 5);
+
+        var page = ReviewOfTwo();
+
+        page.WaitForAssertion(() => Assert.Equal("Instances: 5 of 10 (this launch adds 2)", Squeeze(page.Find("[data-testid=quota-instances] p").TextContent)));
+        Assert.Equal("vCPUs: 10 of unlimited (this launch adds 4)", Squeeze(page.Find("[data-testid=quota-cores] p").TextContent));
+        Assert.Equal("SEV-SNP contexts: 2 of 5 (this launch adds 2)", Squeeze(page.Find("[data-testid='quota-mem_encryption_context:amd-sev-snp'] p").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=over-quota]"));
+        Assert.False(page.Find("[data-testid=launch]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Review_LaunchOverAQuota_SaysWhichAndLaunchIsDisabled()
+    {
+        Api.Answers["/api/quota"] = Quota(instances: 10, snpUsed: 1, snpLimit: 2);
+
+        var page = ReviewOfTwo();
+
+        page.WaitForAssertion(() => Assert.StartsWith("Quota exceeded for mem_encryption_context:amd-sev-snp: requested 2, but already used 1 of 2 SEV-SNP memory-encryption contexts.", page.Find("[data-testid=over-quota]").TextContent.Trim(), StringComparison.Ordinal));
+        Assert.True(page.Find("[data-testid=launch]").HasAttribute("disabled"));
+    }
+
+    private static string Quota(int instances, int snpUsed, int snpLimit) =>
+        "{\"projectId\":\"demo\",\"setByAdmin\":true,"
+        + $"\"limits\":{{\"instances\":{instances},\"cores\":-1,\"ramMiB\":-1,\"memEncryptionContexts\":{{\"amd-sev\":-1,\"amd-sev-es\":-1,\"amd-sev-snp\":{snpLimit}}}}},"
+        + $"\"usage\":{{\"instances\":3,\"cores\":6,\"ramMiB\":6144,\"memEncryptionContexts\":{{\"amd-sev\":0,\"amd-sev-es\":0,\"amd-sev-snp\":{snpUsed}}}}}}}";
+
+    private static string Squeeze(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
+
+    private IRenderedComponent<LaunchWizard> ReviewOfTwo()
+    {
+        var page = Render<LaunchWizard>();
+        page.WaitForAssertion(() => Assert.Contains("/api/quota Bearer", Api.Seen));
+        page.Find("input[data-testid=name]").Input("web");
+        page.Find("input[data-testid=count]").Change("2");
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => page.Find("input[type=radio]"));
+        page.Find("input[type=radio]").Click();
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => Assert.Contains("98 free", page.Markup, StringComparison.Ordinal));
+        page.Find("input[type=radio]").Click();
+        page.Find(".mud-stepper-button-next").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=launch]"));
+        return page;
+    }
 }

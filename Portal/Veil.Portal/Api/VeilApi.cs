@@ -67,6 +67,22 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     }
 
     /// <summary>The signed-in user's key pairs.</summary>
+    /// <summary>The caller's project's quotas and what its servers use.</summary>
+    public Task<QuotaView?> GetQuotaAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        GetAsync<QuotaView>(user, "/api/quota", cancellationToken);
+
+    /// <summary>Admins: every project with servers or limits of its own.</summary>
+    public async Task<IReadOnlyList<QuotaView>> ListQuotasAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<QuotaView>>(user, "/api/admin/quotas", cancellationToken) ?? [];
+
+    /// <summary>Admins: one project's quotas (the defaults until set).</summary>
+    public Task<QuotaView?> GetProjectQuotaAsync(ClaimsPrincipal user, string projectId, CancellationToken cancellationToken = default) =>
+        GetAsync<QuotaView>(user, $"/api/admin/quotas/{Uri.EscapeDataString(projectId)}", cancellationToken);
+
+    /// <summary>Admins: replaces a project's limits.</summary>
+    public Task<ApiAnswer> SetQuotaAsync(ClaimsPrincipal user, string projectId, Veil.Shared.Quotas.QuotaSet limits, CancellationToken cancellationToken = default) =>
+        AnswerOfAsync(user, HttpMethod.Put, $"/api/admin/quotas/{Uri.EscapeDataString(projectId)}", limits, cancellationToken);
+
     public async Task<IReadOnlyList<KeyPair>> ListKeyPairsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<KeyPair>>(user, "/api/keypairs", cancellationToken) ?? [];
 

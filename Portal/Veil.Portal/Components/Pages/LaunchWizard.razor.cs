@@ -18,6 +18,7 @@ public partial class LaunchWizard
     private IReadOnlyList<Flavor> flavors = [];
     private IReadOnlyList<KeyPair> keyPairs = [];
     private PreflightView? preflight;
+    private QuotaView? quota;
     private Dictionary<string, FlavorCapacity> capacities = [];
     private int step;
     private string? problem;
@@ -31,7 +32,18 @@ public partial class LaunchWizard
         images = await Api.ListImagesAsync(user);
         flavors = (await Api.ListFlavorsAsync(user)).Where(f => f.Status == FlavorStatus.Approved).ToList();
         keyPairs = await Api.ListKeyPairsAsync(user);
+        quota = await Api.GetQuotaAsync(user);
     });
+
+    /// <summary>What this launch would add to the project's usage: its count of the chosen flavor, in the model the preflight resolved.</summary>
+    private Veil.Shared.Quotas.QuotaSet? Adding() =>
+        flavors.FirstOrDefault(f => f.Name == request.FlavorName) is { } flavor && preflight is { Problem: null }
+            ? Veil.Shared.Quotas.QuotaSet.For(request.Count, flavor.VCpus, flavor.MemoryMiB, Veil.Shared.MemoryEncryption.MemoryEncryptionModels.TryParse(preflight.Model, out var model) ? model : null)
+            : null;
+
+    /// <summary>The quota this launch would exceed, by the rule the API applies; the API refuses it anyway.</summary>
+    private Veil.Shared.Quotas.QuotaExceeded? OverQuota() =>
+        quota is not null && Adding() is { } adding ? quota.Limits.FirstExceeded(quota.Usage, adding) : null;
 
     /// <summary>
     /// Moving forward (Next, or a click on a later step) is allowed only when every step before the target is

@@ -146,17 +146,7 @@ public sealed class LaunchReviewTests : BunitTest
     [Fact]
     public void Review_SaysWhatTheHostNeedsInWords_OnlyLaunchNoComplete()
     {
-        var page = Render<LaunchWizard>();
-        page.WaitForAssertion(() => Assert.Contains("/api/flavors Bearer", Api.Seen));
-        page.Find("input[data-testid=name]").Input("web");
-        page.Find(".mud-stepper-button-next").Click();
-        page.WaitForAssertion(() => page.Find("input[type=radio]"));
-        page.Find("input[type=radio]").Click();
-        page.Find(".mud-stepper-button-next").Click();
-        page.WaitForAssertion(() => Assert.Contains("98 free", page.Markup, StringComparison.Ordinal));
-        page.Find("input[type=radio]").Click();
-
-        page.Find(".mud-stepper-button-next").Click();
+        var page = Review(1);
 
         page.WaitForAssertion(() => Assert.Equal("Encryption: SEV-SNP, on a host that offers SEV-SNP and stateless firmware", page.Find("[data-testid=encryption]").TextContent.Trim()));
         Assert.DoesNotContain("HW_CPU_X86", page.Find("[data-testid=encryption]").TextContent, StringComparison.Ordinal);
@@ -170,7 +160,7 @@ public sealed class LaunchReviewTests : BunitTest
     {
         Api.Answers["/api/quota"] = Quota(instances: 10, snpUsed: 0, snpLimit: 5);
 
-        var page = ReviewOfTwo();
+        var page = Review(2);
 
         page.WaitForAssertion(() => Assert.Equal("Instances: 5 of 10 (this launch adds 2)", Squeeze(page.Find("[data-testid=quota-instances] p").TextContent)));
         Assert.Equal("vCPUs: 10 of unlimited (this launch adds 4)", Squeeze(page.Find("[data-testid=quota-cores] p").TextContent));
@@ -184,7 +174,7 @@ public sealed class LaunchReviewTests : BunitTest
     {
         Api.Answers["/api/quota"] = Quota(instances: 10, snpUsed: 1, snpLimit: 2);
 
-        var page = ReviewOfTwo();
+        var page = Review(2);
 
         page.WaitForAssertion(() => Assert.StartsWith("Quota exceeded for mem_encryption_context:amd-sev-snp: requested 2, but already used 1 of 2 SEV-SNP memory-encryption contexts.", page.Find("[data-testid=over-quota]").TextContent.Trim(), StringComparison.Ordinal));
         Assert.True(page.Find("[data-testid=launch]").HasAttribute("disabled"));
@@ -197,12 +187,13 @@ public sealed class LaunchReviewTests : BunitTest
 
     private static string Squeeze(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
 
-    private IRenderedComponent<LaunchWizard> ReviewOfTwo()
+    /// <summary>The wizard walked to Review for that many servers of the one image and flavor.</summary>
+    private IRenderedComponent<LaunchWizard> Review(int count)
     {
         var page = Render<LaunchWizard>();
         page.WaitForAssertion(() => Assert.Contains("/api/quota Bearer", Api.Seen));
         page.Find("input[data-testid=name]").Input("web");
-        page.Find("input[data-testid=count]").Change("2");
+        page.Find("input[data-testid=count]").Change(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         page.Find(".mud-stepper-button-next").Click();
         page.WaitForAssertion(() => page.Find("input[type=radio]"));
         page.Find("input[type=radio]").Click();

@@ -473,18 +473,18 @@ public sealed class ApiTests(LocalVeil stack)
             Assert.False(string.IsNullOrWhiteSpace(o.Operation.Summary), o.Name);
             Assert.True(o.Operation.Security is { Count: > 0 }, o.Name + " declares no security");
             Assert.Contains(role, new[] { "tenant", "admin" });
-            Assert.True(responses.ContainsKey("401") && responses.ContainsKey("503"), o.Name + " lacks 401 or 503");
+            Assert.True(responses.ContainsKey("401") && responses.ContainsKey("429") && responses.ContainsKey("503"), o.Name + " lacks 401, 429 or 503");
             Assert.True(role != "admin" || responses.ContainsKey("403"), o.Name + " needs the admin role but lists no 403");
             var success = Assert.Single(responses, r => r.Key.StartsWith('2'));
             Assert.True(success.Key is "202" or "204" || success.Value.Content?.Values.Single().Schema is not null, o.Name + " has no response schema");
             Assert.All(responses.Where(r => r.Key[0] is '4' or '5'), r => Assert.True(r.Value.Content?.ContainsKey("application/problem+json") == true, $"{o.Name} {r.Key}"));
         });
         string[] Codes(string name) => operations.Single(o => o.Name == name).Operation.Responses!.Keys.Order().ToArray();
-        Assert.Equal(["202", "400", "401", "403", "422", "503"], Codes("POST /api/servers"));
-        Assert.Equal(["202", "401", "404", "503"], Codes("DELETE /api/servers/{id}"));
-        Assert.Equal(["202", "400", "401", "404", "409", "503"], Codes("POST /api/servers/{id}/action"));
-        Assert.Equal(["201", "400", "401", "409", "503"], Codes("POST /api/flavors"));
-        Assert.Equal(["200", "400", "401", "403", "503"], Codes("GET /api/hosts"));
+        Assert.Equal(["202", "400", "401", "403", "422", "429", "503"], Codes("POST /api/servers"));
+        Assert.Equal(["202", "401", "404", "429", "503"], Codes("DELETE /api/servers/{id}"));
+        Assert.Equal(["202", "400", "401", "404", "409", "429", "503"], Codes("POST /api/servers/{id}/action"));
+        Assert.Equal(["201", "400", "401", "409", "429", "503"], Codes("POST /api/flavors"));
+        Assert.Equal(["200", "400", "401", "403", "429", "503"], Codes("GET /api/hosts"));
         Assert.Contains(operations.Single(o => o.Name == "GET /api/servers").Operation.Parameters!, p => p.Name == "marker");
     }
 

@@ -8,7 +8,7 @@ namespace Veil.Orchestrations.Api;
 /// The OpenAPI document a client can be generated from. Each endpoint states its own summary, success type and the
 /// problems it answers itself (<see cref="Doc{T}"/>); what every endpoint shares is added here once: bearer auth,
 /// the role it needs (<c>x-veil-role</c>), 401, 403 for admin operations, 400 for anything with a body or query,
-/// and 503 when storage is away. Veil has no rate limits yet, so no operation lists 429.
+/// 429 past the caller's rate limit, and 503 when storage is away.
 /// </summary>
 internal static class ApiDocs
 {
@@ -60,6 +60,7 @@ internal static class ApiDocs
             Problem(operation, context, StatusCodes.Status400BadRequest, "The request is not valid: the problem names the field.", hasInput);
             Problem(operation, context, StatusCodes.Status401Unauthorized, "No token, or one that is not valid.", true);
             Problem(operation, context, StatusCodes.Status403Forbidden, "The token does not carry the admin role.", admin);
+            Problem(operation, context, StatusCodes.Status429TooManyRequests, "Too many requests from this caller; try again after Retry-After.", true);
             Problem(operation, context, StatusCodes.Status503ServiceUnavailable, "Storage did not answer; try again after Retry-After.", true);
             return Task.CompletedTask;
         });

@@ -43,12 +43,24 @@ public static class ApiExtensions
                 (var field, c.ProblemDetails.Detail) = RequestBodyProblem.NotJson;
                 c.ProblemDetails.Extensions["field"] = field;
             }
+
+            // Kestrel stopped reading the body at Api:MaxRequestBodyKiB.
+            if (c.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge && c.ProblemDetails.Detail is null)
+            {
+                var limit = c.HttpContext.RequestServices.GetRequiredService<IOptions<ApiLimitOptions>>().Value.MaxRequestBodyKiB;
+                c.ProblemDetails.Detail = $"The request body is larger than {limit} KiB, the most this API takes (image files are uploaded with PUT /api/images/{{id}}/files/{{part}}).";
+                c.ProblemDetails.Extensions["field"] = "body";
+            }
         });
         builder.Services.AddExceptionHandler<BadRequestBodyHandler>();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Veil.Shared.Contracts.VeilJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi(ApiDocs.Configure);
+        builder.Services.AddCheckedOptions<ApiLimitOptions>(builder.Configuration, ApiLimitOptions.Section);
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<ApiLimitOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        builder.Services.AddRateLimiter(ApiRateLimits.Add);
         return builder;
     }
 
@@ -59,9 +71,10 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication, so that a caller is counted by who they are; before authorization, so refusals count too
         app.UseAuthorization();
         app.MapOpenApi();
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(ApiRateLimits.PerCaller);
         api.MapPreflight();
         api.MapServers();
         api.MapAttestation();

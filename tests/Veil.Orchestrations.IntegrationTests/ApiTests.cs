@@ -465,7 +465,7 @@ public sealed class ApiTests(LocalVeil stack)
         var operations = document.Paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal))
             .SelectMany(p => p.Value.Operations!.Select(o => (Name: $"{o.Key.Method} {p.Key}", Path: p.Key, Method: o.Key.Method.ToLowerInvariant(), Operation: o.Value)))
             .ToList();
-        Assert.Equal(44, operations.Count);
+        Assert.Equal(45, operations.Count);
         Assert.All(operations, o =>
         {
             var responses = o.Operation.Responses!;
@@ -483,7 +483,7 @@ public sealed class ApiTests(LocalVeil stack)
         Assert.Equal(["202", "400", "401", "403", "422", "429", "503"], Codes("POST /api/servers"));
         Assert.Equal(["202", "401", "404", "429", "503"], Codes("DELETE /api/servers/{id}"));
         Assert.Equal(["202", "400", "401", "404", "409", "429", "503"], Codes("POST /api/servers/{id}/action"));
-        Assert.Equal(["201", "400", "401", "409", "429", "503"], Codes("POST /api/flavors"));
+        Assert.Equal(["201", "400", "401", "403", "409", "429", "503"], Codes("POST /api/flavors"));
         Assert.Equal(["200", "400", "401", "403", "429", "503"], Codes("GET /api/hosts"));
         Assert.Contains(operations.Single(o => o.Name == "GET /api/servers").Operation.Parameters!, p => p.Name == "marker");
     }

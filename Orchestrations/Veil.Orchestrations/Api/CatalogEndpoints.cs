@@ -14,7 +14,8 @@ internal static class CatalogEndpoints
         api.MapGet("/flavors", async ([AsParameters] ApiPages page, HttpContext http, CatalogStore catalog, CancellationToken ct) =>
             page.Of(http, (await catalog.ListFlavorsAsync(ct)).OrderBy(f => f.Name, StringComparer.Ordinal), f => f.Name))
             .Doc<Flavor[]>("List flavors by name");
-        api.MapPost("/flavors", ProposeAsync).Doc<Flavor>("Propose a flavor for approval", StatusCodes.Status201Created, StatusCodes.Status409Conflict);
+        api.MapPost("/flavors", ProposeAsync).Doc<Flavor>("Propose a flavor for approval", StatusCodes.Status201Created, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        api.MapDelete("/flavors/{name}", WithdrawAsync).Doc("Withdraw a flavor proposal still awaiting a decision (its proposer, or an admin)", StatusCodes.Status204NoContent, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapGet("/flavors/{name}/capacity", CapacityAsync).Doc<FlavorCapacity>("What a flavor, with an image, could get now", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapGet("/images", async ([AsParameters] ApiPages page, HttpContext http, CatalogStore catalog, CancellationToken ct) =>
             page.Of(http, (await catalog.ListImagesAsync(ct)).OrderBy(i => i.Id, StringComparer.Ordinal), i => i.Id))
@@ -30,7 +31,7 @@ internal static class CatalogEndpoints
         admin.MapImageFiles();
     }
 
-    private static async Task<IResult> ProposeAsync(ProposeFlavorRequest body, ClaimsPrincipal user, CatalogStore catalog, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ProposeAsync(ProposeFlavorRequest body, ClaimsPrincipal user, CatalogStore catalog, Microsoft.Extensions.Options.IOptions<Quotas.QuotaOptions> quotas, TimeProvider time, CancellationToken ct)
     {
         var extraSpecs = body.ExtraSpecs ?? [];
         if (FlavorRules.Check(body.Name, body.VCpus, body.MemoryMiB, body.DiskGiB, extraSpecs) is [var first, ..] problems)
@@ -39,6 +40,13 @@ internal static class CatalogEndpoints
         }
 
         var caller = VeilCaller.From(user);
+        var limit = quotas.Value.PendingFlavorProposals;
+        if (!caller.IsAdmin && (await catalog.ListFlavorsAsync(ct)).Count(f => f.Status == FlavorStatus.Pending && f.ProposedByProject == caller.ProjectId) >= limit)
+        {
+            return ApiProblems.OverQuota("flavor_proposals",
+                $"Project {caller.ProjectId} already has {limit} flavor proposals awaiting a decision, the most it may; withdraw one (DELETE /api/flavors/{{name}}) or wait for an admin to decide.");
+        }
+
         var flavor = new Flavor
         {
             Name = body.Name!,
@@ -48,11 +56,32 @@ internal static class CatalogEndpoints
             ExtraSpecs = extraSpecs,
             Status = FlavorStatus.Pending,
             ProposedBy = caller.Subject,
+            ProposedByProject = caller.ProjectId,
             ProposedAt = time.GetUtcNow(),
         };
         return await catalog.AddFlavorAsync(flavor, ct)
             ? Results.Created($"/api/flavors/{flavor.Name}", flavor)
             : ApiProblems.Conflict($"Flavor '{flavor.Name}' already exists.");
+    }
+
+    private static async Task<IResult> WithdrawAsync(string name, ClaimsPrincipal user, CatalogStore catalog, CancellationToken ct)
+    {
+        var caller = VeilCaller.From(user);
+        var forbidden = false;
+        var (found, refusal) = await catalog.DeleteFlavorAsync(name, f =>
+        {
+            forbidden = !caller.IsAdmin && f.ProposedBy != caller.Subject;
+            return forbidden ? $"Flavor '{name}' was proposed by someone else; only they or an admin may withdraw it."
+                : f.Status != FlavorStatus.Pending ? $"Flavor '{name}' is {VeilJson.Word(f.Status)}; only a proposal awaiting a decision can be withdrawn."
+                : null;
+        }, ct);
+        return (found, refusal) switch
+        {
+            (false, _) => ApiProblems.NotFound($"Flavor '{name}'"),
+            (true, null) => Results.NoContent(),
+            _ when forbidden => ApiProblems.Forbidden(refusal),
+            _ => ApiProblems.Conflict(refusal),
+        };
     }
 
     /// <summary>

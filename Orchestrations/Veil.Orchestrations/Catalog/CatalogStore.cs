@@ -27,6 +27,39 @@ public sealed class CatalogStore(StorageAccount storage)
         await table.UpsertEntityAsync(Row("flavor", flavor.Name, flavor), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes a flavor if <paramref name="refusal"/> has nothing against it as it is stored, deleting exactly the
+    /// version it judged (its ETag). Null when there is no such flavor; otherwise the refusal, or null when deleted.
+    /// </summary>
+    public async Task<(bool Found, string? Refusal)> DeleteFlavorAsync(string name, Func<Flavor, string?> refusal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var table = await storage.TableAsync(TableName);
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>("flavor", name, cancellationToken: cancellationToken);
+            if (!row.HasValue)
+            {
+                return (false, null);
+            }
+
+            if (refusal(JsonSerializer.Deserialize<Flavor>(row.Value!.GetString("Record")!, VeilJson.Options)!) is { } refused)
+            {
+                return (true, refused);
+            }
+
+            try
+            {
+                await table.DeleteEntityAsync(row.Value, row.Value.ETag, cancellationToken);
+                return (true, null);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status is 412 or 404 && attempt < 5)
+            {
+                // Decided or withdrawn meanwhile: judge it again as it is now.
+            }
+        }
+    }
+
     public Task<bool> AddImageAsync(Image image, CancellationToken cancellationToken = default) => AddAsync("image", image?.Id!, image, cancellationToken);
 
     public Task<Image?> GetImageAsync(string id, CancellationToken cancellationToken = default) => GetAsync<Image>("image", id, cancellationToken);

@@ -24,6 +24,9 @@ public sealed class QuotaOptions : ICheckedOptions
     /// <summary>Encrypted servers per project, for each memory-encryption model (Veil's <c>mem_encryption_context</c>). Default 10.</summary>
     public int MemEncryptionContexts { get; set; } = 10;
 
+    /// <summary>Flavors a project's tenants may have awaiting an admin's decision at once (1 - 1000); admins' own are not counted. Default 10.</summary>
+    public int PendingFlavorProposals { get; set; } = 10;
+
     public QuotaSet Defaults() =>
         new(Instances, Cores, RamMiB, MemoryEncryptionModels.All.ToDictionary(m => m.Name, _ => MemEncryptionContexts));
 
@@ -31,5 +34,6 @@ public sealed class QuotaOptions : ICheckedOptions
         SettingRules.Between($"{Section}:{nameof(Instances)}", Instances, QuotaSet.Unlimited, int.MaxValue),
         SettingRules.Between($"{Section}:{nameof(Cores)}", Cores, QuotaSet.Unlimited, int.MaxValue),
         SettingRules.Between($"{Section}:{nameof(RamMiB)}", RamMiB, QuotaSet.Unlimited, int.MaxValue),
-        SettingRules.Between($"{Section}:{nameof(MemEncryptionContexts)}", MemEncryptionContexts, QuotaSet.Unlimited, int.MaxValue));
+        SettingRules.Between($"{Section}:{nameof(MemEncryptionContexts)}", MemEncryptionContexts, QuotaSet.Unlimited, int.MaxValue),
+        SettingRules.Between($"{Section}:{nameof(PendingFlavorProposals)}", PendingFlavorProposals, 1, 1000));
 }

@@ -23,6 +23,9 @@ public sealed record Flavor
 
     public string ProposedBy { get; init; } = "";
 
+    /// <summary>The project of whoever proposed it: its pending proposals are bounded (<c>Quota:PendingFlavorProposals</c>).</summary>
+    public string ProposedByProject { get; init; } = "";
+
     public DateTimeOffset ProposedAt { get; init; }
 
     public string? DecidedBy { get; init; }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Veil.Portal.IntegrationTests;
 
@@ -126,6 +127,28 @@ public sealed partial class SignInTests : IDisposable
     }
 
     public void Dispose() => portal.Dispose();
+
+    [Fact]
+    public async Task AdminDemotedWhileSignedIn_LosesAdminPagesOnTheNextRequest()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(client, "admin", Password);
+        var asAdmin = await client.GetAsync("/admin/flavors");
+
+        using (var scope = portal.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Veil.Portal.Accounts.VeilUser>>();
+            var admin = (await users.FindByNameAsync("admin"))!;
+            admin.Role = "tenant";
+            Assert.True((await users.UpdateAsync(admin)).Succeeded);
+        }
+
+        var demoted = await client.GetAsync("/admin/flavors");
+
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, demoted.StatusCode);
+        Assert.Contains("/account/denied", demoted.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
 
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/") =>
         TestPortal.SignInAsync(client, user, password, returnUrl);

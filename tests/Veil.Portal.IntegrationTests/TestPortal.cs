@@ -44,6 +44,9 @@ public sealed partial class TestPortal : IDisposable
     /// <summary>The demo accounts' password.</summary>
     public string Password { get; }
 
+    /// <summary>The Portal's services (its account store, for changing an account under a signed-in user).</summary>
+    public IServiceProvider Services => factory.Services;
+
     public HttpClient CreateClient(WebApplicationFactoryClientOptions? options = null) => factory.CreateClient(options ?? new WebApplicationFactoryClientOptions());
 
     /// <summary>Signs in through the Portal's own form, antiforgery token and all; the answer is the form's redirect.</summary>

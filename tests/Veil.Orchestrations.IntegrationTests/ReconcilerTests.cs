@@ -1,9 +1,14 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Api;
 using Veil.Shared.Hosts;
+using Veil.Storage;
+using Veil.Storage.Leases;
 using Veil.Testing;
 using Veil.Shared.Contracts;
 
@@ -90,5 +95,32 @@ public sealed class ReconcilerTests(LocalVeil stack)
         Assert.Contains(report.Released, r => r.Contains($"server {guest.ServerId}: its delete had not finished", StringComparison.Ordinal));
         Assert.Equal(ServerStatus.Deleted, server.Status);
         Assert.DoesNotContain(await ledger.ListAsync(), c => c.ServerId == guest.ServerId);
+    }
+
+    [Fact]
+    public async Task WhileAnotherProcessHoldsTheTurn_NoRound_ThenOneAsSoonAsItIsGivenUp()
+    {
+        var reconciler = stack.Services.GetRequiredService<ClaimReconciler>();
+        var container = await stack.Services.GetRequiredService<StorageAccount>().ContainerAsync(ClaimReconciler.LeaseContainer);
+        var blob = container.GetBlobClient(ClaimReconciler.LeaseBlob);
+        // Another Orchestrations process's turn (this stack's own reconciler may be mid-round: wait for it to end).
+        BlobLease? other = null;
+        for (var tries = 0; other is null && tries < 300; tries++)
+        {
+            other = await BlobLease.TryAcquireAsync(blob, Guid.NewGuid(), ClaimReconciler.TurnDuration, TimeProvider.System);
+            await Task.Delay(other is null ? 250 : 0);
+        }
+
+        Assert.NotNull(other);
+        await using (other)
+        {
+            Assert.Null(await reconciler.TryReconcileAsync());
+            using var admin = stack.Api("ops", "admin");
+            using var asked = await admin.GetAsync("/api/reconciliation?now=true");
+            Assert.Equal(HttpStatusCode.Conflict, asked.StatusCode);
+            Assert.Contains("Another Orchestrations process", (await asked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        Assert.NotNull(await reconciler.TryReconcileAsync());
     }
 }

@@ -8,12 +8,25 @@ namespace Veil.Orchestrations.Api;
 
 internal static class HostsEndpoints
 {
+    /// <summary>How long an asked-for reconciliation waits for another process's round to end.</summary>
+    private static readonly TimeSpan AskedRoundWait = TimeSpan.FromSeconds(10);
+
     public static void MapHosts(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("").RequireAdmin();
         admin.MapGet("/reconciliation", async (bool? now, ClaimReconciler reconciler, CancellationToken ct) =>
-            Results.Ok(now == true || reconciler.Last is null ? await reconciler.ReconcileAsync(ct) : reconciler.Last))
-            .Doc<Veil.Orchestrations.Claims.ReconciliationReport>("The claim reconciler's last report (now=true: run it now)");
+        {
+            if (now != true && reconciler.Last is { } last)
+            {
+                return Results.Ok(last);
+            }
+
+            // One process repairs at a time: a round asked for while another process has the turn waits a little for it.
+            return await reconciler.TryReconcileAsync(AskedRoundWait, ct) is { } report
+                ? Results.Ok(report)
+                : ApiProblems.Conflict($"Another Orchestrations process has been reconciling for over {AskedRoundWait.TotalSeconds:F0} s (it holds the reconciler's lease); ask again later, or read its log.");
+        })
+            .Doc<Veil.Orchestrations.Claims.ReconciliationReport>("The claim reconciler's last report (now=true: run a round now, 409 while another process runs one)", StatusCodes.Status200OK, StatusCodes.Status409Conflict);
         admin.MapGet("/hosts", async ([AsParameters] ApiPages page, HttpContext http, HostRegistry registry, AsidLedger ledger, IOptions<BootOptions> options, TimeProvider time, CancellationToken ct) =>
             page.Of(http, (await ViewsAsync(registry, ledger, options.Value, time, ct)).OrderBy(h => h.Name, StringComparer.Ordinal), h => h.Name))
             .Doc<HostView[]>("List hosts by name: reports, checklists, heartbeats, ASID pools");

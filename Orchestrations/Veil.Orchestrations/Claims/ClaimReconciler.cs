@@ -10,6 +10,7 @@ using Veil.Orchestrations.Telemetry;
 using Veil.ServiceDefaults;
 using Veil.Shared.Contracts;
 using Veil.Storage;
+using Veil.Storage.Leases;
 
 namespace Veil.Orchestrations.Claims;
 
@@ -21,13 +22,64 @@ public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOn
 /// older than the grace period whose server is gone, in ERROR or DELETED, and whose host (reporting freshly) has no
 /// domain for it, is released. Encrypted domains on hosts with no claim are reported, not touched.
 /// </summary>
-public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time)
+public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time) : IDisposable
 {
     /// <summary>How long after its record a boot without an instance row is still taken to be on its way.</summary>
     public static readonly TimeSpan ScheduleSettle = TimeSpan.FromSeconds(30);
 
+    /// <summary>The container and blob whose lease is the reconciler's turn: one process at a time repairs.</summary>
+    public const string LeaseContainer = "veil-leases";
+
+    public const string LeaseBlob = "reconciler";
+
+    /// <summary>How long a turn lasts unless renewed: a process that dies holding it gives it up within this.</summary>
+    public static readonly TimeSpan TurnDuration = TimeSpan.FromSeconds(60);
+
+    private readonly Guid holderId = Guid.NewGuid();
+
+    // Within a process, one round at a time too (the service's and an admin's asked-for one share the lease).
+    private readonly SemaphoreSlim oneRound = new(1, 1);
+
     public ReconciliationReport? Last { get; private set; }
 
+    /// <summary>
+    /// One round, if this process gets the turn within <paramref name="wait"/>: null when another Orchestrations
+    /// process holds the reconciler's lease all that time (it is reconciling). Losing the lease stops the round.
+    /// </summary>
+    public async Task<ReconciliationReport?> TryReconcileAsync(TimeSpan wait = default, CancellationToken cancellationToken = default)
+    {
+        await oneRound.WaitAsync(cancellationToken);
+        try
+        {
+            var blob = (await storage.ContainerAsync(LeaseContainer)).GetBlobClient(LeaseBlob);
+            var until = time.GetUtcNow() + wait;
+            var turn = await BlobLease.TryAcquireAsync(blob, holderId, TurnDuration, time, cancellationToken);
+            while (turn is null && time.GetUtcNow() < until)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+                turn = await BlobLease.TryAcquireAsync(blob, holderId, TurnDuration, time, cancellationToken);
+            }
+
+            if (turn is null)
+            {
+                return null;
+            }
+
+            await using (turn)
+            {
+                using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, turn.Lost);
+                return await ReconcileAsync(both.Token);
+            }
+        }
+        finally
+        {
+            oneRound.Release();
+        }
+    }
+
+    public void Dispose() => oneRound.Dispose();
+
+    /// <summary>One round, whether or not this process has the turn (<see cref="TryReconcileAsync"/> is what the service runs).</summary>
     public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
@@ -138,7 +190,13 @@ internal sealed class ClaimReconcilerService(ClaimReconciler reconciler, IOption
                 using var round = VeilTelemetry.StartOperation("reconcile");
                 try
                 {
-                    var report = await reconciler.ReconcileAsync(stoppingToken);
+                    var report = await reconciler.TryReconcileAsync(cancellationToken: stoppingToken);
+                    if (report is null)
+                    {
+                        round?.SetTag("veil.turn", "another process");
+                        continue;
+                    }
+
                     round?.SetTag("veil.repairs", report.Released.Count);
                     round?.SetTag("veil.unclaimed_domains", report.Unclaimed.Count);
                     foreach (var line in report.Released.Concat(report.Unclaimed))

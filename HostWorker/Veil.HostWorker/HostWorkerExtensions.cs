@@ -33,7 +33,9 @@ public static class HostWorkerExtensions
         services.AddSingleton<Attestation.LaunchMeasurer>();
         services.AddSingleton<AnsweredCommands>();
 
-        // Hosted services start in this order; the start-up check must finish before any command is taken.
+        // Hosted services start in this order: the host name is this worker's before anything is published, and
+        // the start-up check finishes before any command is taken.
+        services.AddHostedService<HostNameLease>();
         services.AddHostedService<HostStartup>();
         services.AddHostedService<HostReportPublisher>();
         services.AddHostedService<HostCommandListener>();

@@ -17,9 +17,15 @@ internal static partial class Logs
     [LoggerMessage(2003, LogLevel.Information, "{Kind} of server {ServerId}: {Outcome} {Failure}")]
     public static partial void CommandDone(ILogger logger, HostCommandKind kind, Guid serverId, HostCommandOutcome outcome, string? failure);
 
-    [LoggerMessage(2005, LogLevel.Warning, "Host {HostName} cannot publish its report at start: storage does not answer; trying again in {Delay} ({Error})")]
-    public static partial void WaitingForStorage(ILogger logger, string hostName, TimeSpan delay, string error);
+    [LoggerMessage(2005, LogLevel.Warning, "Host {HostName} cannot {Step} at start: storage does not answer; trying again in {Delay} ({Error})")]
+    public static partial void WaitingForStorage(ILogger logger, string hostName, string step, TimeSpan delay, string error);
 
     [LoggerMessage(2006, LogLevel.Warning, "The console log of deleted server {ServerId} could not be removed from storage; it stays there")]
     public static partial void ConsoleLogNotRemoved(ILogger logger, Exception exception, Guid serverId);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Host name {HostName} is held by another worker; waiting for its lease to end (within {Duration}) before refusing to start")]
+    public static partial void NameHeld(ILogger logger, string hostName, TimeSpan duration);
+
+    [LoggerMessage(2008, LogLevel.Critical, "Host name {HostName} was taken by another worker while this one ran (its lease could not be renewed); stopping so that only one worker takes the host's commands")]
+    public static partial void NameLost(ILogger logger, string hostName);
 }

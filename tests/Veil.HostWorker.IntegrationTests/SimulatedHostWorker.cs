@@ -19,10 +19,10 @@ internal sealed class SimulatedHostWorker : IAsyncDisposable
     private readonly bool ownsState;
     private IHost? host;
 
-    public SimulatedHostWorker(string fixture, string? stateDirectory = null)
+    public SimulatedHostWorker(string fixture, string? stateDirectory = null, string? hostName = null)
     {
         Fixture = fixture;
-        HostName = fixture.Split('-')[0] + "-" + Guid.NewGuid().ToString("N")[..12];
+        HostName = hostName ?? fixture.Split('-')[0] + "-" + Guid.NewGuid().ToString("N")[..12];
         EventsQueue = "ev-" + Guid.NewGuid().ToString("N")[..16];
         ownsState = stateDirectory is null;
         StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("veil-host-").FullName;

@@ -43,7 +43,7 @@ internal sealed class HostStartup(
                 await writer.PublishAsync(Report(facts, hypervisor, images, settings, refusal), ct);
                 await writer.PublishDomainsAsync(new HostDomains(settings.HostName, time.GetUtcNow(), domains), ct);
             },
-            (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, delay, e.Message),
+            (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, "publish its report", delay, e.Message),
             time,
             cancellationToken);
         if (refusal is not null)

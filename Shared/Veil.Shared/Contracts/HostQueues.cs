@@ -29,4 +29,7 @@ public static class HostQueues
 
     /// <summary>The blob in <see cref="HostsContainer"/> where a host publishes its <see cref="HostDomains"/>.</summary>
     public static string DomainsBlob(string hostName) => hostName + "/domains.json";
+
+    /// <summary>The blob in <see cref="HostsContainer"/> whose lease makes a host name one worker's.</summary>
+    public static string NameLeaseBlob(string hostName) => hostName + "/lease";
 }

@@ -22,7 +22,7 @@ public sealed class BlobLease : IAsyncDisposable
     private BlobLease(BlobLeaseClient client, TimeSpan duration, TimeProvider time)
     {
         this.client = client;
-        renewing = RenewAsync(duration / 3, time);
+        renewing = RenewAsync(duration, time);
     }
 
     /// <summary>Cancelled when another holder has the lease: stop what it guards.</summary>
@@ -63,21 +63,25 @@ public sealed class BlobLease : IAsyncDisposable
         return new BlobLease(client, duration, time);
     }
 
-    private async Task RenewAsync(TimeSpan every, TimeProvider time)
+    private async Task RenewAsync(TimeSpan duration, TimeProvider time)
     {
         try
         {
             while (true)
             {
-                await Task.Delay(every, time, stop.Token);
+                await Task.Delay(duration / 3, time, stop.Token);
                 try
                 {
                     await client.RenewAsync(cancellationToken: stop.Token);
                 }
                 catch (RequestFailedException e) when (e.Status == 409)
                 {
-                    await lost.CancelAsync();
-                    return;
+                    // Refused (it expired during an outage, say): the same holder may take it again if it is free.
+                    if (!await TryAcquireAgainAsync(duration))
+                    {
+                        await lost.CancelAsync();
+                        return;
+                    }
                 }
                 catch (Exception e) when (StorageErrors.IsUnavailable(e) && !stop.IsCancellationRequested)
                 {
@@ -87,6 +91,19 @@ public sealed class BlobLease : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task<bool> TryAcquireAgainAsync(TimeSpan duration)
+    {
+        try
+        {
+            await client.AcquireAsync(duration, cancellationToken: stop.Token);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
         }
     }
 

@@ -32,6 +32,7 @@ public static class HostWorkerExtensions
         services.AddSingleton<HostCommandHandler>();
         services.AddSingleton<Attestation.LaunchMeasurer>();
         services.AddSingleton<AnsweredCommands>();
+        services.AddSingleton<DestroyedServers>();
 
         // Hosted services start in this order: the host name is this worker's before anything is published, and
         // the start-up check finishes before any command is taken.

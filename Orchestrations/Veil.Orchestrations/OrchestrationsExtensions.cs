@@ -38,6 +38,7 @@ public static class OrchestrationsExtensions
             .AddActivity<SendHostCommand>()
             .AddActivity<RecordOutcome>()
             .AddActivity<ReadDeleteSubject>()
+            .AddActivity<TerminateBoot>()
             .AddActivity<FinishDelete>()
             .AddActivity<RecordPowerOutcome>());
         services.AddSingleton<HostCommands>();

@@ -23,7 +23,7 @@ public sealed class ForeignDomainTests
             foreign.Start();
         }
 
-        await worker.SendAsync(new HostCommand(Guid.NewGuid(), HostCommandKind.Destroy, serverId, null, "delete-foreign"));
+        await worker.SendAsync(new HostCommand(Guid.NewGuid(), HostCommandKind.Destroy, serverId, DateTimeOffset.UtcNow, null, "delete-foreign"));
         var destroy = await worker.NextEventAsync();
         await worker.SendAsync(SimulatedHostWorker.Spawn(GuestSpecBuilder.NewSnp("clash") with { ServerId = serverId }));
         var spawn = await worker.NextEventAsync();

@@ -204,7 +204,8 @@ public sealed class HostCommandQueueTests
     [InlineData("not json at all", "Not a host command")]
     [InlineData("{\"commandId\":\"6a1f0e3c-0d55-4c0e-8a8a-0b6f3f1c2d11\",\"kind\":\"spawn\"}", "serverId")]
     [InlineData("{\"commandId\":\"6a1f0e3c-0d55-4c0e-8a8a-0b6f3f1c2d11\",\"kind\":\"hibernate\",\"serverId\":\"3b0c6f3e-7c1e-4a57-9d1c-5e2f8a9b0c12\"}", "kind")]
-    [InlineData("{\"commandId\":\"6a1f0e3c-0d55-4c0e-8a8a-0b6f3f1c2d11\",\"kind\":\"spawn\",\"serverId\":\"3b0c6f3e-7c1e-4a57-9d1c-5e2f8a9b0c12\"}", "a spawn command needs a guest")]
+    [InlineData("{\"commandId\":\"6a1f0e3c-0d55-4c0e-8a8a-0b6f3f1c2d11\",\"kind\":\"spawn\",\"serverId\":\"3b0c6f3e-7c1e-4a57-9d1c-5e2f8a9b0c12\",\"issuedAt\":\"2026-12-07T17:00:00Z\"}", "a spawn command needs a guest")]
+    [InlineData("{\"commandId\":\"6a1f0e3c-0d55-4c0e-8a8a-0b6f3f1c2d11\",\"kind\":\"destroy\",\"serverId\":\"3b0c6f3e-7c1e-4a57-9d1c-5e2f8a9b0c12\"}", "issuedAt")]
     [InlineData("null", "JSON null")]
     public async Task MalformedCommand_ParkedWithReason_LoopKeepsWorking(string body, string reason)
     {

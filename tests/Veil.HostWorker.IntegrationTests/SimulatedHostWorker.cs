@@ -131,7 +131,7 @@ internal sealed class SimulatedHostWorker : IAsyncDisposable
         }
     }
 
-    public static HostCommand Spawn(Shared.Guests.GuestSpec guest) => new(Guid.NewGuid(), HostCommandKind.Spawn, guest.ServerId, guest, "instance-" + guest.ServerId);
+    public static HostCommand Spawn(Shared.Guests.GuestSpec guest) => new(Guid.NewGuid(), HostCommandKind.Spawn, guest.ServerId, DateTimeOffset.UtcNow, guest, "instance-" + guest.ServerId);
 
-    public static HostCommand Command(HostCommandKind kind, Guid serverId) => new(Guid.NewGuid(), kind, serverId, null, "instance-" + serverId);
+    public static HostCommand Command(HostCommandKind kind, Guid serverId) => new(Guid.NewGuid(), kind, serverId, DateTimeOffset.UtcNow, null, "instance-" + serverId);
 }

@@ -6,7 +6,7 @@ using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Tests;
 
-/// <summary>DeleteServer's branches, its activities faked: waiting for a running boot, destroy failures.</summary>
+/// <summary>DeleteServer's branches, its activities faked: terminating a running boot first, destroy failures.</summary>
 public sealed class DeleteServerTests
 {
     private static readonly DeleteServerInput Input = new("project-a", Guid.NewGuid(), new BootLimits(MaxAttempts: 3, HostAckTimeout: TimeSpan.FromSeconds(10), HostResultTimeout: TimeSpan.FromSeconds(60), BootSettleTimeout: TimeSpan.FromMinutes(15)));
@@ -36,6 +36,7 @@ public sealed class DeleteServerTests
                     Failure: destroy == HostCommandOutcome.Succeeded ? null : new HostFailure(HostFailureCode.Libvirt, "domain is locked")));
                 return true;
             })
+            .Activity<DeleteServerInput, bool>(nameof(TerminateBoot), _ => true)
             .Activity<DeleteOutcome, bool>(nameof(FinishDelete), _ => true);
     }
 
@@ -47,8 +48,8 @@ public sealed class DeleteServerTests
         Assert.Equal(ServerStatus.Deleted, output);
         var destroy = Assert.Single(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
         Assert.Equal(("genoa", HostCommandKind.Destroy), (destroy.HostName, destroy.Command.Kind));
-        var finish = Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete)));
-        Assert.Equal((ServerStatus.Deleted, "genoa_amd_sev_snp", 4), (finish.Status, finish.Release!.ProviderName, finish.Release.Slot));
+        Assert.Equal(ServerStatus.Deleted, Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Status);
+        Assert.Empty(driver.CallsOf<DeleteServerInput>(nameof(TerminateBoot)));
     }
 
     [Fact]
@@ -59,11 +60,37 @@ public sealed class DeleteServerTests
         Assert.True(status == DurableTask.Core.OrchestrationStatus.Completed, $"{status}: {failure?.ErrorMessage} {failure?.InnerFailure?.ErrorMessage}");
         Assert.Equal(ServerStatus.Deleted, output);
         Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
-        Assert.Null(Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Release);
+        Assert.Equal(ServerStatus.Deleted, Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Status);
     }
 
     [Fact]
-    public void BootStillRunning_WaitsForItsBootEndedEvent_ThenGoesAheadAtOnce()
+    public void BootStillRunning_TerminatedBeforeAnythingIsDestroyed_ThenGoesAheadOnceItHasStopped()
+    {
+        var start = driver.Now;
+        var order = new List<string>();
+        Deleting(read => new DeleteSubject(read >= 2, Server()))
+            .Activity<DeleteServerInput, bool>(nameof(TerminateBoot), _ =>
+            {
+                order.Add("terminate");
+                return true;
+            });
+        driver.Activity<HostCommandRequest, bool>(nameof(SendHostCommand), r =>
+        {
+            order.Add("destroy");
+            driver.Raise(BootEvents.HostResult, new HostEvent(r.Command.CommandId, r.Command.CorrelationId, r.Command.Kind, r.Command.ServerId, r.HostName, HostCommandOutcome.Succeeded, "absent", DateTimeOffset.UnixEpoch));
+            return true;
+        });
+
+        var (_, output, _) = driver.Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.Equal(ServerStatus.Deleted, output);
+        Assert.Equal(["terminate", "destroy"], order);
+        // Terminating takes effect within moments: the first look is a second later, not a minute.
+        Assert.Equal(TimeSpan.FromSeconds(1), driver.Now - start);
+    }
+
+    [Fact]
+    public void BootEndsByItselfMeanwhile_ItsBootEndedEventIsEnough()
     {
         var start = driver.Now;
         Deleting(read =>
@@ -85,16 +112,27 @@ public sealed class DeleteServerTests
     }
 
     [Fact]
-    public void BootEndsWithoutTellingIt_RecheckedAtGrowingIntervals_NotEverySecond()
+    public void BootSlowToStop_RecheckedAtGrowingIntervals_NotEverySecond()
     {
         var start = driver.Now;
-        Deleting(read => new DeleteSubject(read >= 5, Server()));
+        Deleting(read => new DeleteSubject(read >= 6, Server()));
 
         driver.Run<DeleteServerInput, ServerStatus>(Input);
 
-        // Waits of 5, 10, 20 and 40 s between the five reads: 75 s, where a poll every second would read 75 times.
-        Assert.Equal(5, driver.CallsOf<DeleteServerInput>(nameof(ReadDeleteSubject)).Count);
-        Assert.Equal(TimeSpan.FromSeconds(75), driver.Now - start);
+        // Waits of 1, 2, 4, 8 and 16 s between the six reads: 31 s, where a poll every second would read 31 times.
+        Assert.Equal(6, driver.CallsOf<DeleteServerInput>(nameof(ReadDeleteSubject)).Count);
+        Assert.Equal(TimeSpan.FromSeconds(31), driver.Now - start);
+    }
+
+    [Fact]
+    public void BootNeverStops_ServerErrorSaysSo_NothingDestroyedOrReleased()
+    {
+        var (status, _, failure) = Deleting(_ => new DeleteSubject(false, Server())).Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.Equal(DurableTask.Core.OrchestrationStatus.Failed, status);
+        Assert.StartsWith($"Deleting failed: its boot {BootServer.InstanceIdFor(Input.ServerId)} was terminated but had not stopped after 15 min", failure!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
+        Assert.Equal(ServerStatus.Error, Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Status);
     }
 
     [Fact]
@@ -106,7 +144,6 @@ public sealed class DeleteServerTests
         Assert.Equal("Deleting failed on genoa: libvirt: domain is locked", failure!.ErrorMessage);
         var finish = Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete)));
         Assert.Equal((ServerStatus.Error, "Deleting failed on genoa: libvirt: domain is locked"), (finish.Status, finish.Fault));
-        Assert.Null(finish.Release);
     }
 
     [Fact]

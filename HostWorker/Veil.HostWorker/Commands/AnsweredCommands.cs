@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Veil.HostWorker.Commands;
@@ -11,73 +10,12 @@ namespace Veil.HostWorker.Commands;
 /// answers twice — at-least-once stays the contract, but only a crash can make a duplicate. The newest 10,000
 /// ids are kept.
 /// </summary>
-public sealed class AnsweredCommands
+public sealed class AnsweredCommands(IOptions<HostWorkerOptions> options)
 {
-    private const int Kept = 10_000;
-    private readonly string path;
-    private readonly Lock gate = new();
-    private readonly HashSet<Guid> ids = [];
-    private readonly Queue<Guid> order = new();
+    private readonly StateLog log = new(options.Value.EffectiveStateDirectory, "answered-commands.log", 10_000);
 
-    public AnsweredCommands(IOptions<HostWorkerOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var directory = options.Value.EffectiveStateDirectory;
-        Directory.CreateDirectory(directory);
-        path = Path.Combine(directory, "answered-commands.log");
-        if (File.Exists(path))
-        {
-            foreach (var line in File.ReadLines(path))
-            {
-                if (Guid.TryParse(line, out var id))
-                {
-                    Add(id);
-                }
-            }
-        }
-    }
-
-    public bool Contains(Guid commandId)
-    {
-        lock (gate)
-        {
-            return ids.Contains(commandId);
-        }
-    }
+    public bool Contains(Guid commandId) => log.TryGet(commandId, out _);
 
     /// <summary>Records that the command's outcome was sent.</summary>
-    public void Record(Guid commandId)
-    {
-        lock (gate)
-        {
-            if (!Add(commandId))
-            {
-                return;
-            }
-
-            File.AppendAllText(path, commandId.ToString("D", CultureInfo.InvariantCulture) + "\n");
-            if (order.Count == Kept && new FileInfo(path).Length > 2L * Kept * 37)
-            {
-                // Compact: keep only the ids still remembered, written whole before they replace the log.
-                File.WriteAllLines(path + ".new", order.Select(i => i.ToString("D", CultureInfo.InvariantCulture)));
-                File.Move(path + ".new", path, overwrite: true);
-            }
-        }
-    }
-
-    private bool Add(Guid id)
-    {
-        if (!ids.Add(id))
-        {
-            return false;
-        }
-
-        order.Enqueue(id);
-        if (order.Count > Kept)
-        {
-            ids.Remove(order.Dequeue());
-        }
-
-        return true;
-    }
+    public void Record(Guid commandId) => log.Record(commandId, "");
 }

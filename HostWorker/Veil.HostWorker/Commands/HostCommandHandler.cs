@@ -18,7 +18,8 @@ namespace Veil.HostWorker.Commands;
 /// <summary>
 /// Carries out host commands against libvirt. Every command is idempotent, because the server id is the domain's
 /// UUID: a spawn finds the domain a previous try defined and only finishes what is missing; a destroy of a domain that
-/// is gone has nothing left to do. Commands for one server run one at a time.
+/// is gone has nothing left to do. Commands for one server run one at a time. A spawn issued before a destroy of the
+/// same server that this host already carried out is refused (<see cref="DestroyedServers"/>): it arrived late.
 /// </summary>
 public sealed class HostCommandHandler(
     Hypervisor hypervisor,
@@ -26,6 +27,7 @@ public sealed class HostCommandHandler(
     GuestStorage storage,
     ConsoleLogs consoleLogs,
     LaunchMeasurer measurer,
+    DestroyedServers destroyed,
     IOptions<HostWorkerOptions> options,
     TimeProvider time,
     ILogger<HostCommandHandler> logger,
@@ -65,6 +67,12 @@ public sealed class HostCommandHandler(
     private async Task<HostEvent> SpawnAsync(HostCommand command, CancellationToken cancellationToken)
     {
         var guest = command.Guest!;
+        if (destroyed.DestroyIssuedAt(command.ServerId) is { } destroyIssued && destroyIssued >= command.IssuedAt)
+        {
+            return Refused(command, null, HostFailureCode.DestroyedSince,
+                $"Host {HostName} carried out a destroy of server {command.ServerId} issued at {destroyIssued:O}, after this spawn was issued ({command.IssuedAt:O}): a spawn that arrives after its destroy does not define the guest again.");
+        }
+
         var check = MemoryEncryptionResolver.Check(guest.FlavorExtraSpecs, guest.ImageProperties, options.Value.DefaultMachineType);
         if (check.Resolution is not { } resolution)
         {
@@ -195,6 +203,7 @@ public sealed class HostCommandHandler(
         try
         {
             RemoveGuest(command.ServerId, domain);
+            destroyed.Record(command.ServerId, command.IssuedAt);
             return Event(command, HostCommandOutcome.Succeeded, null, null);
         }
         catch (LibvirtException e) when (e is not LibvirtConnectionException)

@@ -63,8 +63,8 @@ public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus S
 /// <summary>What a delete acts on: whether the server's boot has ended, and the server as recorded.</summary>
 public sealed record DeleteSubject(bool BootEnded, ServerRecord? Server);
 
-/// <summary>How a delete ended, for the server's record; the slot it held is released first.</summary>
-public sealed record DeleteOutcome(string ProjectId, Guid ServerId, ServerStatus Status, AsidClaim? Release, string? Fault = null, string? TenantFault = null);
+/// <summary>How a delete ended, for the server's record; when DELETED, every slot the server held is released first.</summary>
+public sealed record DeleteOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? TenantFault = null);
 
 /// <summary>What a boot shows as its custom status while it runs (the Portal's instance page reads it).</summary>
 public sealed record BootStatus(ServerStep Step, string? Host = null, int? Slot = null, string? Fault = null);

@@ -59,7 +59,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
 
             context.SetCustomStatus(new BootStatus(ServerStep.Spawning, candidate.HostName, claim?.Slot));
             Logs.BootSpawning(logger, guest.ServerId, candidate.HostName, claim?.Slot);
-            var command = new HostCommand(context.NewGuid(), HostCommandKind.Spawn, guest.ServerId, guest, context.InstanceId);
+            var command = HostCommands.Issue(context, HostCommandKind.Spawn, guest.ServerId, guest);
             var spawn = await context.CallStepAsync<SpawnStarted>(nameof(SpawnServer), new SpawnRequest(input.ProjectId, candidate.HostName, claim, command));
             if (!spawn.Sent)
             {
@@ -84,7 +84,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             {
                 // It may still spawn later: make sure it does not keep a guest nobody owns.
                 await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(
-                    candidate.HostName, new HostCommand(context.NewGuid(), HostCommandKind.Destroy, guest.ServerId, null, context.InstanceId)));
+                    candidate.HostName, HostCommands.Issue(context, HostCommandKind.Destroy, guest.ServerId)));
             }
 
             if (claim is not null)

@@ -1,16 +1,17 @@
 using Microsoft.DurableTask;
 using Veil.Orchestrations.Boot.Activities;
-using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Contracts;
 
 namespace Veil.Orchestrations.Boot;
 
 /// <summary>
-/// Waits for the server's boot to end (a delete during BUILD must not race it: the boot may still claim a slot and
-/// spawn), then destroys the domain on its host (if it has one), releases its ASID slot and marks it DELETED. The
-/// wait is for the boot's <see cref="BootEvents.BootEnded"/>, checked again at growing intervals in case the boot
-/// ended before it knew of the delete — not a poll every second.
+/// Deletes a server: first terminates its boot if that is still running (a delete never goes ahead beside its boot,
+/// which could still claim a slot or spawn) and waits until the boot has ended, then destroys the domain on its host
+/// (if it has one), releases every ASID slot the server holds and marks it DELETED. The wait is for the boot's
+/// <see cref="BootEvents.BootEnded"/> (sent when it ended by itself) or its instance to stop, checked at growing
+/// intervals — not a poll every second. A boot that does not stop within <see cref="BootLimits.BootSettleTimeout"/>
+/// leaves the server ERROR, untouched, to be deleted again.
 /// </summary>
 public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerStatus>
 {
@@ -28,24 +29,36 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
         ArgumentNullException.ThrowIfNull(input);
         var settings = input.Limits;
         var subject = await context.CallStepAsync<DeleteSubject>(nameof(ReadDeleteSubject), input);
-        var giveUp = context.CurrentUtcDateTime + settings.BootSettleTimeout;
-        var recheck = TimeSpan.FromSeconds(5);
-        while (!subject.BootEnded && context.CurrentUtcDateTime < giveUp)
+        if (!subject.BootEnded)
         {
-            var told = false;
-            try
+            await context.CallStepAsync<bool>(nameof(TerminateBoot), input);
+            var giveUp = context.CurrentUtcDateTime + settings.BootSettleTimeout;
+            var recheck = TimeSpan.FromSeconds(1);
+            while (!subject.BootEnded && context.CurrentUtcDateTime < giveUp)
             {
-                // The boot's last act: its record is final even if its instance row does not say Completed yet.
-                await context.WaitForExternalEvent<Guid>(BootEvents.BootEnded, recheck);
-                told = true;
-            }
-            catch (TaskCanceledException)
-            {
-                recheck = TimeSpan.FromSeconds(Math.Min(recheck.TotalSeconds * 2, 60));
+                var told = false;
+                try
+                {
+                    // The boot's last act when it ends by itself: its record is final even if its instance row does not say so yet.
+                    await context.WaitForExternalEvent<Guid>(BootEvents.BootEnded, recheck);
+                    told = true;
+                }
+                catch (TaskCanceledException)
+                {
+                    recheck = TimeSpan.FromSeconds(Math.Min(recheck.TotalSeconds * 2, 60));
+                }
+
+                subject = await context.CallStepAsync<DeleteSubject>(nameof(ReadDeleteSubject), input);
+                subject = told ? subject with { BootEnded = true } : subject;
             }
 
-            subject = await context.CallStepAsync<DeleteSubject>(nameof(ReadDeleteSubject), input);
-            subject = told ? subject with { BootEnded = true } : subject;
+            if (!subject.BootEnded)
+            {
+                var fault = $"Deleting failed: its boot {BootServer.InstanceIdFor(input.ServerId)} was terminated but had not stopped after {settings.BootSettleTimeout.TotalMinutes:F0} min; nothing was destroyed or released.";
+                await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, fault,
+                    "Deleting failed while the server was still booting; delete it again, or ask an administrator."));
+                throw new ServerActionFailedException(fault);
+            }
         }
 
         var server = subject.Server;
@@ -57,7 +70,7 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
             var tries = 0;
             do
             {
-                var command = new HostCommand(context.NewGuid(), HostCommandKind.Destroy, input.ServerId, null, context.InstanceId);
+                var command = HostCommands.Issue(context, HostCommandKind.Destroy, input.ServerId);
                 await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(host, command));
                 reply = await HostAnswer.WaitAsync(context, command.CommandId, host, settings.NothingElseToTry());
             }
@@ -67,15 +80,14 @@ public sealed class DeleteServer : TaskOrchestrator<DeleteServerInput, ServerSta
             if (answer is not { Outcome: HostCommandOutcome.Succeeded })
             {
                 var why = answer is null ? $"{reply.Silence()}, {DestroyTries} times" : $"{answer.Failure}";
-                var failed = new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, null, $"Deleting failed on {host}: {why}",
+                var failed = new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Error, $"Deleting failed on {host}: {why}",
                     $"Deleting failed on the server's host ({answer?.Failure?.CodeWord ?? "no answer"}); delete it again, or ask an administrator.");
                 await context.CallStepAsync<bool>(nameof(FinishDelete), failed);
                 throw new ServerActionFailedException(failed.Fault!);
             }
         }
 
-        var held = server is { ProviderName: { } provider, AsidSlot: { } slot } ? new AsidClaim(server.HostName ?? "", provider, slot, input.ServerId) : null;
-        await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Deleted, held));
+        await context.CallStepAsync<bool>(nameof(FinishDelete), new DeleteOutcome(input.ProjectId, input.ServerId, ServerStatus.Deleted));
         return ServerStatus.Deleted;
     }
 }

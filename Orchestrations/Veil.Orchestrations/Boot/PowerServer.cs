@@ -21,7 +21,7 @@ public sealed class PowerServer : TaskOrchestrator<PowerServerInput, ServerStatu
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var command = new HostCommand(context.NewGuid(), input.Kind, input.ServerId, null, context.InstanceId);
+        var command = HostCommands.Issue(context, input.Kind, input.ServerId);
         await context.CallStepAsync<bool>(nameof(SendHostCommand), new HostCommandRequest(input.HostName, command));
         var reply = await HostAnswer.WaitAsync(context, command.CommandId, input.HostName, input.Limits.NothingElseToTry());
         var answer = reply.Outcome;

@@ -75,6 +75,20 @@ public sealed class AsidLedger(StorageAccount storage, TimeProvider time)
         return released;
     }
 
+    /// <summary>Frees every slot the server holds, on any provider. Returns how many.</summary>
+    public async Task<int> ReleaseServerAsync(Guid serverId, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(TableName);
+        var released = 0;
+        var id = serverId.ToString();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.GetString("ServerId") == id, cancellationToken: cancellationToken))
+        {
+            released += await ReleaseRowAsync(table, row, cancellationToken) ? 1 : 0;
+        }
+
+        return released;
+    }
+
     /// <summary>
     /// Deletes the claim row as it was read, and only then: if the slot was freed and claimed again by another
     /// server since (a newer row, another ETag), or is already gone, nothing is deleted and the answer is false.

@@ -8,19 +8,24 @@ using Veil.Orchestrations.Hosts;
 using Veil.Orchestrations.Servers;
 using Veil.Orchestrations.Telemetry;
 using Veil.ServiceDefaults;
+using Veil.Shared.Api;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 using Veil.Storage.Leases;
 
 namespace Veil.Orchestrations.Claims;
 
-/// <summary>What one reconciliation found and did.</summary>
-public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOnlyList<string> Released, IReadOnlyList<string> Unclaimed);
+/// <summary>
+/// What one reconciliation did (<paramref name="Released"/>: repairs) and what it found but left to an operator
+/// (<paramref name="Findings"/>: domains it cannot tell are safe to remove).
+/// </summary>
+public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOnlyList<string> Released, IReadOnlyList<string> Findings);
 
 /// <summary>
 /// Compares the ASID ledger with the servers and with the domains each host reports, and repairs leaks: a claim
 /// older than the grace period whose server is gone, in ERROR or DELETED, and whose host (reporting freshly) has no
-/// domain for it, is released. Encrypted domains on hosts with no claim are reported, not touched.
+/// domain for it, is released. Reported, not touched: encrypted domains with no claim, a server with domains on two
+/// hosts, and a domain whose server is gone (no record, or DELETED).
 /// </summary>
 public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time) : IDisposable
 {
@@ -162,17 +167,46 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             BootMetrics.Repaired("slot-released");
         }
 
+        var findings = Findings(claims, byServer, domains.Values.Where(h => now - h.At <= 2 * options.Value.HeartbeatWindow));
+        Last = new ReconciliationReport(now, claims.Count, released, findings);
+        return Last;
+    }
+
+    /// <summary>What the hosts run that nobody should: each line names the host, the domain and why, for an operator.</summary>
+    public static IReadOnlyList<string> Findings(IReadOnlyList<AsidClaim> claims, IReadOnlyDictionary<Guid, ServerRecord> servers, IEnumerable<HostDomains> hosts)
+    {
+        var findings = new List<string>();
         var claimed = claims.Select(c => c.ServerId).ToHashSet();
-        var unclaimed = domains.Values
-            .SelectMany(h => h.Domains.Where(d => d.Model is not null && !claimed.Contains(d.ServerId)).Select(d => $"{h.HostName}: encrypted domain {d.Name} ({d.Model}) holds no ledger slot"))
-            .ToList();
-        foreach (var _ in unclaimed)
+        var placed = hosts.SelectMany(h => h.Domains.Select(d => (h.HostName, h.At, Domain: d))).ToList();
+        foreach (var (host, listedAt, domain) in placed)
         {
-            BootMetrics.Repaired("unclaimed-domain");
+            var server = servers.GetValueOrDefault(domain.ServerId);
+            if (server is { Status: ServerStatus.Deleted } && listedAt <= server.UpdatedAt)
+            {
+                continue; // A list published before the delete finished still shows the domain it destroyed.
+            }
+
+            if (server is null or { Status: ServerStatus.Deleted })
+            {
+                findings.Add($"{host}: domain {domain.Name} ({domain.State}) belongs to server {domain.ServerId}, which {(server is null ? "has no record" : "is DELETED")}");
+                BootMetrics.Repaired("domain-without-server");
+            }
+            else if (domain.Model is not null && !claimed.Contains(domain.ServerId))
+            {
+                findings.Add($"{host}: encrypted domain {domain.Name} ({VeilJson.Word(domain.Model.Value)}) holds no ledger slot");
+                BootMetrics.Repaired("unclaimed-domain");
+            }
         }
 
-        Last = new ReconciliationReport(now, claims.Count, released, unclaimed);
-        return Last;
+        foreach (var twice in placed.GroupBy(p => p.Domain.ServerId).Where(g => g.Select(p => p.HostName).Distinct(StringComparer.Ordinal).Count() > 1))
+        {
+            var recorded = servers.GetValueOrDefault(twice.Key)?.HostName;
+            var on = string.Join(" and ", twice.Select(p => p.HostName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            findings.Add($"server {twice.Key} has domains on {on}; its record names {recorded ?? "no host"}");
+            BootMetrics.Repaired("domain-on-two-hosts");
+        }
+
+        return findings;
     }
 }
 
@@ -198,8 +232,8 @@ internal sealed class ClaimReconcilerService(ClaimReconciler reconciler, IOption
                     }
 
                     round?.SetTag("veil.repairs", report.Released.Count);
-                    round?.SetTag("veil.unclaimed_domains", report.Unclaimed.Count);
-                    foreach (var line in report.Released.Concat(report.Unclaimed))
+                    round?.SetTag("veil.findings", report.Findings.Count);
+                    foreach (var line in report.Released.Concat(report.Findings))
                     {
                         Logs.Reconciled(logger, line);
                     }

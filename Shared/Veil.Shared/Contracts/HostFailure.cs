@@ -38,6 +38,9 @@ public enum HostFailureCode
 
     /// <summary>A domain with the server's UUID exists but is not Veil's (its name is not <c>veil-&lt;uuid&gt;</c>): the host leaves it alone.</summary>
     NotVeilsDomain,
+
+    /// <summary>A spawn issued before a destroy of the same server that the host already carried out: it arrived late, and is not carried out.</summary>
+    DestroyedSince,
 }
 
 /// <summary>Why a host command did not succeed.</summary>

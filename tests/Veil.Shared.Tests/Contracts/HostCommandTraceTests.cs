@@ -4,7 +4,7 @@ namespace Veil.Shared.Tests.Contracts;
 
 public sealed class HostCommandTraceTests
 {
-    private static HostCommand Destroy(string? traceParent) => new(Guid.NewGuid(), HostCommandKind.Destroy, Guid.NewGuid(), TraceParent: traceParent);
+    private static HostCommand Destroy(string? traceParent) => new(Guid.NewGuid(), HostCommandKind.Destroy, Guid.NewGuid(), DateTimeOffset.UnixEpoch, TraceParent: traceParent);
 
     [Theory]
     [InlineData(null)]

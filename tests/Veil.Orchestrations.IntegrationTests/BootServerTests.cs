@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
+using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Claims;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Guests;
@@ -36,7 +38,7 @@ public sealed class BootServerTests(LocalVeil stack)
     }
 
     [Fact]
-    public async Task HostRowsThatCannotBeRead_LeftOutOfPlacement_OtherHostsStillBoot()
+    public async Task HostRowsThatCannotBeRead_LeftOutOfPlacementAndFlaggedToAdmins_OtherHostsStillBoot()
     {
         var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
         var table = await storage.TableAsync(Veil.Shared.Contracts.HostQueues.HostsTable);
@@ -56,6 +58,14 @@ public sealed class BootServerTests(LocalVeil stack)
             Assert.Equal(stack.Genoa, server.HostName);
             Assert.Single(hosts, h => h.Report.HostName == stack.Genoa); // the impostor row's copy of genoa's report is not a second genoa
             Assert.Contains(hosts, h => h.Report.HostName == stack.Rome);
+
+            using var admin = stack.Api("ops", "admin");
+            var flagged = await admin.GetFromJsonAsync<List<Veil.Shared.Api.UnreadableHostRow>>("/api/host-rows/unreadable", Veil.Shared.Contracts.VeilJson.Options);
+            Assert.StartsWith("the report is not readable: ", Assert.Single(flagged!, r => r.Row == garbled).Problem, StringComparison.Ordinal);
+            Assert.Equal($"the report names host '{stack.Genoa}', not the row's", Assert.Single(flagged!, r => r.Row == impostor).Problem);
+            Assert.DoesNotContain(flagged!, r => r.Row == stack.Genoa);
+            using var tenant = stack.Api("project-a");
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await tenant.GetAsync("/api/host-rows/unreadable")).StatusCode);
         }
         finally
         {
@@ -143,7 +153,7 @@ public sealed class BootServerTests(LocalVeil stack)
     }
 
     [Fact]
-    public async Task DeleteWhileBuilding_WaitsForTheBoot_EndsDeletedWithNoSlotAndNoDomain()
+    public async Task DeleteWhileBuilding_StopsTheBootFirst_EndsDeletedWithNoSlotAndNoDomain()
     {
         var guest = Guest("amd-sev-snp");
         await stack.Servers.CreateAsync(Project, guest);
@@ -155,6 +165,8 @@ public sealed class BootServerTests(LocalVeil stack)
 
         Assert.Equal(ServerStatus.Deleted, settled.Status);
         Assert.Null(settled.HostName);
+        var boot = await stack.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>().GetInstanceAsync(BootServer.InstanceIdFor(guest.ServerId));
+        Assert.True(boot is null or { IsCompleted: true }, $"the boot is still {boot?.RuntimeStatus} after its server was deleted");
         Assert.DoesNotContain(await stack.Services.GetRequiredService<AsidLedger>().ListAsync(), c => c.ServerId == guest.ServerId);
         var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
         var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.HostsContainer)).GetBlobClient(Veil.Shared.Contracts.HostQueues.DomainsBlob(stack.Genoa));

@@ -30,6 +30,21 @@ public sealed class AdminHostsTests : BunitTest
         Assert.Equal("SEV-ES not offered", page.Find("[data-testid=chip-genoa-SEV-ES]").GetAttribute("aria-label"));
     }
 
+    [Fact]
+    public void Hosts_RowsThatCannotBeRead_FlaggedWithWhy()
+    {
+        Api.Answers["/api/hosts"] = JsonSerializer.Serialize(new[] { Host("genoa", HostStatus.Ready, stale: false) }, VeilJson.Options);
+        Api.Answers["/api/host-rows/unreadable"] = JsonSerializer.Serialize(
+            new[] { new UnreadableHostRow("impostor", "the report names host 'genoa', not the row's", new DateTimeOffset(2026, 12, 7, 17, 0, 0, TimeSpan.Zero)) }, VeilJson.Options);
+
+        var page = Render<Hosts>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=unreadable-impostor]"));
+        Assert.Contains("1 row(s) of the hosts table cannot be read", page.Find("[data-testid=unreadable-rows]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("impostor: the report names host 'genoa', not the row's (heartbeat 2026-12-07 17:00:00Z)", page.Find("[data-testid=unreadable-impostor]").TextContent);
+        Assert.NotNull(page.Find("[data-testid=host-genoa]"));
+    }
+
     private static string? On(IRenderedComponent<Hosts> page, string chip) => page.Find($"[data-testid=chip-{chip}]").GetAttribute("data-on");
 
     private static HostView Host(string name, HostStatus status, bool stale)

@@ -36,6 +36,9 @@ internal static class HostsEndpoints
             return host is null ? ApiProblems.NotFound($"Host '{name}'") : Results.Ok(host);
         })
             .Doc<HostView>("Show a host", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
+        admin.MapGet("/host-rows/unreadable", async (HostRegistry registry, CancellationToken ct) =>
+            Results.Ok((await registry.ReadAsync([], ct)).Unreadable.OrderBy(r => r.Row, StringComparer.Ordinal).ToList()))
+            .Doc<UnreadableHostRow[]>("List the rows of the hosts table whose report cannot be read, with why: placement leaves them out");
     }
 
     private static async Task<List<HostView>> ViewsAsync(HostRegistry registry, AsidLedger ledger, BootOptions options, TimeProvider time, CancellationToken ct)

@@ -132,6 +132,10 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public async Task<IReadOnlyList<HostView>> ListHostsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<HostView>>(user, "/api/hosts", cancellationToken) ?? [];
 
+    /// <summary>The rows of the hosts table that cannot be read, with why (admins): placement leaves them out.</summary>
+    public async Task<IReadOnlyList<UnreadableHostRow>> ListUnreadableHostRowsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
+        await GetAsync<List<UnreadableHostRow>>(user, "/api/host-rows/unreadable", cancellationToken) ?? [];
+
     /// <summary>One page of orchestration instances, newest filters applied by the API.</summary>
     public async Task<OrchestrationPageView> QueryInstancesAsync(ClaimsPrincipal user, InstanceFilter filter, string? continuationToken, CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,12 @@ using Veil.Portal.Accounts;
 using Veil.Portal.Components;
 using Veil.ServiceDefaults;
 
+if (args is ["create-account", ..])
+{
+    // `create-account <name> <project> <tenant|admin>`, the password on standard input: how accounts are made outside Development.
+    return await CreateAccountCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("portal");
 builder.AddPortalAccounts();
@@ -21,6 +27,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthEndpoints();

@@ -26,7 +26,8 @@ public sealed partial class VeilRun : IAsyncLifetime
 
     public string ApiUrl { get; private set; } = "";
 
-    public string Password { get; private set; } = "";
+    /// <summary>Each demo account's password, as the run printed it.</summary>
+    public Dictionary<string, string> Passwords { get; } = new(StringComparer.Ordinal);
 
     public string AdminToken { get; private set; } = "";
 
@@ -101,14 +102,14 @@ public sealed partial class VeilRun : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context signed in as the user (the demo accounts' printed password).</summary>
+    /// <summary>A fresh browser context signed in as the user (with the password the run printed for that account).</summary>
     public async Task<IPage> SignInAsync(string user)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = PortalUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.FillAsync("input[name=username]", user);
-        await page.FillAsync("input[name=password]", Password);
+        await page.FillAsync("input[name=password]", Passwords[user]);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
         return page;
@@ -198,9 +199,9 @@ public sealed partial class VeilRun : IAsyncLifetime
         {
             DashboardLoginUrl = dashboard;
         }
-        else if (Match(line, PasswordLine()) is { } password)
+        else if (PasswordLine().Match(line) is { Success: true } login)
         {
-            Password = password;
+            Passwords[login.Groups[1].Value] = login.Groups[2].Value;
         }
         else if (Match(line, AdminTokenLine()) is { } admin)
         {
@@ -232,7 +233,7 @@ public sealed partial class VeilRun : IAsyncLifetime
     [GeneratedRegex(@"^\s+Dashboard\s+(http://\S+)")]
     private static partial Regex DashboardLine();
 
-    [GeneratedRegex(@"password: (\S+)$")]
+    [GeneratedRegex(@"(alice|bob|admin) \(.*\)\s+password: (\S+)$")]
     private static partial Regex PasswordLine();
 
     [GeneratedRegex(@"admin \(project ops\)\s+(\S+)$")]

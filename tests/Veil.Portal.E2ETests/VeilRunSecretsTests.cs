@@ -11,7 +11,7 @@ namespace Veil.Portal.E2ETests;
 public sealed class VeilRunSecretsTests(VeilRun veil)
 {
     /// <summary>The secrets a run makes and keeps in its state folder.</summary>
-    private static readonly string[] SecretFiles = ["azurite-key", "signing-key", "portal-password", "dashboard-token", "dashboard-otlp-key", "dashboard-api-key"];
+    private static readonly string[] SecretFiles = ["azurite-key", "signing-key", "portal-password-alice", "portal-password-bob", "portal-password-admin", "dashboard-token", "dashboard-otlp-key", "dashboard-api-key"];
 
     [Fact]
     public void NoProcessOnTheMachine_CarriesASecretOfTheRunOnItsCommandLine()

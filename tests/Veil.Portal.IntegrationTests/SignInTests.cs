@@ -150,6 +150,51 @@ public sealed partial class SignInTests : IDisposable
         Assert.Contains("/account/denied", demoted.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FiveWrongPasswords_AccountLockedForThatAddressEvenWithTheRightOne_UntilAnAdminUnlocksIt()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        for (var i = 0; i < 5; i++)
+        {
+            await SignInAsync(client, "alice", "not-the-password");
+        }
+
+        var locked = await SignInAsync(client, "alice", Password);
+        var page = await client.GetStringAsync(locked.Headers.Location);
+        var otherAccount = await SignInAsync(client, "bob", Password);
+        using var admin = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(admin, "admin", Password);
+        var accounts = await admin.GetStringAsync("/admin/accounts");
+        var lifted = portal.Services.GetRequiredService<Veil.Portal.Accounts.SignInThrottle>().Unlock("alice");
+        var unlocked = await SignInAsync(client, "alice", Password);
+
+        Assert.StartsWith("/account/login?error=locked", locked.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("this account is locked for you for a few minutes, or until an administrator unlocks it", page, StringComparison.Ordinal);
+        Assert.Equal("/", otherAccount.Headers.Location!.OriginalString);
+        Assert.Matches("data-testid=\"locked-alice\"[^>]*>\\s*unknown until \\d\\d:\\d\\d:\\d\\d \\(5 failures\\)", accounts);
+        Assert.Matches("data-testid=\"locked-bob\"[^>]*>\\s*<span>", accounts);
+        Assert.Equal(1, lifted);
+        Assert.Equal("/", unlocked.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task TooManyAttemptsFromOneAddressInAMinute_429WithRetryAfter_WhateverTheAccount()
+    {
+        using var limited = new TestPortal(Password, overrides: new Dictionary<string, string?> { ["Portal:SignInAttemptsPerMinute"] = "3" });
+        using var client = limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        string[] accounts = ["alice", "bob", "admin"];
+        foreach (var account in accounts)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, account, "wrong")).StatusCode);
+        }
+
+        var refused = await SignInAsync(client, "alice", Password);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.Contains("Your address has tried to sign in too often in the last minute", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/") =>
         TestPortal.SignInAsync(client, user, password, returnUrl);
 

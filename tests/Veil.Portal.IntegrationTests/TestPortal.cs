@@ -8,24 +8,37 @@ using Veil.Testing;
 namespace Veil.Portal.IntegrationTests;
 
 /// <summary>
-/// The Portal in the test process on its own account database (seeded with the demo accounts and
-/// <see cref="Password"/>), in the environment asked for; an API it cannot reach. Disposing removes the database.
+/// The Portal in the test process on its own account database, in the environment asked for; an API it cannot reach.
+/// In Development the demo accounts are seeded with <see cref="Password"/>; elsewhere there are none (a test makes the
+/// accounts it needs with <c>create-account</c>). Disposing removes the database.
 /// </summary>
 public sealed partial class TestPortal : IDisposable
 {
     private readonly DirectoryInfo data = Directory.CreateTempSubdirectory("veil-portal-");
     private readonly WebApplicationFactory<Program> factory;
 
-    public TestPortal(string password, string? environment = null)
+    public TestPortal(string password, string? environment = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         Password = password;
         var settings = new Dictionary<string, string?>
         {
-            ["Portal:Database"] = Path.Combine(data.FullName, "portal.db"),
-            ["Portal:SeedPassword"] = password,
+            ["Portal:Database"] = DatabasePath,
             ["Portal:ApiBaseUrl"] = "http://127.0.0.1:9",
             ["Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
+        if (environment is null or "Development")
+        {
+            foreach (var (account, _, _) in Veil.Portal.Accounts.AccountSeeder.DemoAccounts)
+            {
+                settings[$"Portal:DemoPasswords:{account}"] = password;
+            }
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             if (environment is not null)
@@ -43,6 +56,9 @@ public sealed partial class TestPortal : IDisposable
 
     /// <summary>The demo accounts' password.</summary>
     public string Password { get; }
+
+    /// <summary>The account database this Portal uses.</summary>
+    public string DatabasePath => Path.Combine(data.FullName, "portal.db");
 
     /// <summary>The Portal's services (its account store, for changing an account under a signed-in user).</summary>
     public IServiceProvider Services => factory.Services;

@@ -18,7 +18,7 @@ internal static class AccountEndpoints
         app.MapGet(DeniedPath, (HttpContext http) => Results.Content(DeniedPage(http.User), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden));
         app.MapGet("/account/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error) =>
             Results.Content(Page(antiforgery.GetAndStoreTokens(http), returnUrl, error), "text/html; charset=utf-8"));
-        app.MapPost("/account/login", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
+        app.MapPost("/account/login", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn, SignInThrottle throttle) =>
         {
             if (!await antiforgery.IsRequestValidAsync(http))
             {
@@ -27,12 +27,25 @@ internal static class AccountEndpoints
 
             var form = await http.Request.ReadFormAsync();
             var returnUrl = LocalOnly(form["returnUrl"]);
+            var account = form["username"].ToString();
+            var address = http.Connection.RemoteIpAddress;
+            if (throttle.LockedUntil(account, address) is not null)
+            {
+                return Refused("locked", returnUrl);
+            }
+
             // The endpoints read the form themselves, so they are not covered by UseAntiforgery: validated above.
-            var result = await signIn.PasswordSignInAsync(form["username"].ToString(), form["password"].ToString(), isPersistent: false, lockoutOnFailure: true);
-            return result.Succeeded
-                ? Results.LocalRedirect(returnUrl)
-                : Results.Redirect($"/account/login?error={(result.IsLockedOut ? "locked" : "invalid")}&returnUrl={Uri.EscapeDataString(returnUrl)}");
-        });
+            // Failures are counted per account and address (SignInThrottle), not on the account: a stranger's
+            // guesses must not lock its owner out.
+            var result = await signIn.PasswordSignInAsync(account, form["password"].ToString(), isPersistent: false, lockoutOnFailure: false);
+            if (result.Succeeded)
+            {
+                throttle.Succeeded(account, address);
+                return Results.LocalRedirect(returnUrl);
+            }
+
+            return Refused(throttle.Failed(account, address) is null ? "invalid" : "locked", returnUrl);
+        }).RequireRateLimiting(SignInRateLimit.Policy);
         app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
         {
             if (!await antiforgery.IsRequestValidAsync(http))
@@ -44,6 +57,9 @@ internal static class AccountEndpoints
             return Results.LocalRedirect("/account/login");
         });
     }
+
+    private static IResult Refused(string error, string returnUrl) =>
+        Results.Redirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
 
     /// <summary>A return address on this site, else the home page: one slash, then neither another slash nor a
     /// backslash (browsers read <c>/\host</c> as another site), and no control characters.</summary>
@@ -65,12 +81,21 @@ internal static class AccountEndpoints
         </main></body></html>
         """;
 
+    /// <summary>What an address that tried to sign in too often in a minute is shown.</summary>
+    internal static string TooManyPage(int seconds) => $$"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Too many attempts · Veil</title>{{Style}}</head><body><main>
+          <h1>Too many sign-in attempts</h1>
+          <p class="error">Your address has tried to sign in too often in the last minute. Wait {{seconds}} s, then <a href="/account/login">try again</a>.</p>
+        </main></body></html>
+        """;
+
     private static string Page(AntiforgeryTokenSet tokens, string? returnUrl, string? error)
     {
         var message = error switch
         {
             "invalid" => "<p class=\"error\">The user name or password is not right.</p>",
-            "locked" => "<p class=\"error\">Too many failed attempts; this account is locked for a few minutes.</p>",
+            "locked" => "<p class=\"error\">Too many failed attempts from your address: this account is locked for you for a few minutes, or until an administrator unlocks it.</p>",
             _ => "",
         };
         return $$"""

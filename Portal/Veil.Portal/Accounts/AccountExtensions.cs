@@ -17,7 +17,10 @@ public static class AccountExtensions
     public static WebApplicationBuilder AddPortalAccounts(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddCheckedOptions<PortalOptions>(builder.Configuration, PortalOptions.Section);
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddCheckedOptions<PortalOptions>(builder.Configuration, PortalOptions.Section)
+            .Validate(o => development || o.DemoPasswords.Count == 0,
+                $"{PortalOptions.Section}:{nameof(PortalOptions.DemoPasswords)} is set, but demo accounts exist only in a Development Portal; create accounts with `Veil.Portal create-account`.");
         builder.Services.AddCheckedOptions<VeilAuthOptions>(builder.Configuration, VeilAuthOptions.Section)
             .Validate(o => o.SigningKeyBytes() is not null, $"{VeilAuthOptions.Section}:{nameof(VeilAuthOptions.SigningKey)} is required by the Portal: it signs the token of each call it makes to the API for the signed-in account.");
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -51,6 +54,8 @@ public static class AccountExtensions
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AccountRevalidation>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHostedService<AccountSeeder>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSignInRateLimit();
         builder.Services.AddSingleton<ApiTokens>();
         builder.Services.AddHttpClient<VeilApi>((services, c) =>
         {

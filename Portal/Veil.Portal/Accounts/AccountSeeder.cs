@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace Veil.Portal.Accounts;
 
-/// <summary>Creates the account database and, when a seed password is configured, the demo accounts.</summary>
-internal sealed class AccountSeeder(IServiceProvider services, IOptions<PortalOptions> options) : IHostedService
+/// <summary>
+/// Creates the account database and, in a Development Portal, the demo accounts that have a password in
+/// <see cref="PortalOptions.DemoPasswords"/>, each with its own (an existing account is left as it is).
+/// </summary>
+public sealed class AccountSeeder(IServiceProvider services, IOptions<PortalOptions> options) : IHostedService
 {
     public static readonly (string Name, string Project, string Role)[] DemoAccounts =
         [("alice", "demo", "tenant"), ("bob", "other", "tenant"), ("admin", "ops", "admin")];
@@ -13,15 +16,10 @@ internal sealed class AccountSeeder(IServiceProvider services, IOptions<PortalOp
     {
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.EnsureCreatedAsync(cancellationToken);
-        if (options.Value.SeedPassword is not { Length: > 0 } password)
-        {
-            return;
-        }
-
         var users = scope.ServiceProvider.GetRequiredService<UserManager<VeilUser>>();
         foreach (var (name, project, role) in DemoAccounts)
         {
-            if (await users.FindByNameAsync(name) is null)
+            if (options.Value.DemoPasswords.TryGetValue(name, out var password) && await users.FindByNameAsync(name) is null)
             {
                 var result = await users.CreateAsync(new VeilUser { UserName = name, ProjectId = project, Role = role }, password);
                 if (!result.Succeeded)

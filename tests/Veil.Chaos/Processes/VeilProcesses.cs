@@ -49,7 +49,7 @@ public sealed class VeilProcesses : IAsyncDisposable
             $"--HostWorker:FixtureRoot={RepoPaths.HostFixture(host)}", "--HostWorker:HeartbeatInterval=00:00:02", "--HostWorker:Commands:VisibilityTimeout=00:00:10",
         ]))];
         Portal = Veil("portal", "portal", new() { ["api_port"] = Text(ApiPorts[0]), ["portal_port"] = Text(PortalPort) }, [],
-            ("Auth__SigningKey", SigningKey), ("Portal__SeedPassword", Password));
+            ("Auth__SigningKey", SigningKey), ("Portal__DemoPasswords__alice", Password));
     }
 
     public string SigningKey { get; }

@@ -3,13 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Veil.Hosting;
 using Veil.HostWorker.Commands;
+using Veil.HostWorker.Credentials;
 using Veil.HostWorker.Hypervisors;
 using Veil.HostWorker.Probing;
 using Veil.HostWorker.Reporting;
 using Veil.HostWorker.Storage;
 using Veil.HostWorker.Startup;
-using Veil.Storage;
-using Veil.Storage.Queues;
 
 namespace Veil.HostWorker;
 
@@ -21,7 +20,7 @@ public static class HostWorkerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddCheckedOptions<HostWorkerOptions>(builder.Configuration, HostWorkerOptions.Section);
-        services.AddVeilStorage(builder.Configuration);
+        services.AddSingleton<HostStorage>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Hypervisor>();
         services.AddSingleton<HostFacts>();

@@ -58,8 +58,11 @@ public sealed class HostWorkerOptions : ICheckedOptions
     /// <summary>How often the heartbeat is written (1 s - 5 min). Default 10 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Where command outcomes go. Default <c>host-events</c>.</summary>
-    public string EventsQueue { get; set; } = Shared.Contracts.HostQueues.Events;
+    /// <summary>
+    /// The file holding this host's credential, as an admin's enrollment issued it (JSON, readable by its owner only):
+    /// the only access to storage the worker has. Required.
+    /// </summary>
+    public string? CredentialFile { get; set; }
 
     /// <summary>How the command queue is consumed.</summary>
     public QueueTriggerOptions Commands { get; set; } = new();
@@ -118,9 +121,9 @@ public sealed class HostWorkerOptions : ICheckedOptions
             yield return $"{Section}:{nameof(SevGuestLimit)} {SevGuestLimit} must not be negative.";
         }
 
-        if (!StorageNames.IsValidQueueName(EventsQueue))
+        if (string.IsNullOrWhiteSpace(CredentialFile))
         {
-            yield return $"{Section}:{nameof(EventsQueue)} '{EventsQueue}' is not a valid queue name.";
+            yield return $"{Section}:{nameof(CredentialFile)} is required: the file with the credential this host's enrollment issued (POST /api/hosts/<name>/credential, or Veil.Orchestrations enroll-host <name>).";
         }
 
         var ranges = SettingRules.Of(

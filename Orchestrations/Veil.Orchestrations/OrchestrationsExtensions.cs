@@ -44,6 +44,8 @@ public static class OrchestrationsExtensions
         services.AddSingleton<HostCommands>();
         services.AddSingleton<AsidLedger>();
         services.AddSingleton<HostRegistry>();
+        services.AddSingleton<HostReports>();
+        services.AddSingleton(sp => new HostEnrollments(sp.GetRequiredService<Veil.Storage.StorageAccount>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootOptions>>().Value.HostEventsQueue, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ServerStore>();
         services.AddSingleton<ServerService>();
         services.AddSingleton<ServerOrchestrations>();

@@ -9,6 +9,12 @@ if (args is ["token", ..])
     return DevTokenCommand.Run(args[1..]);
 }
 
+if (args is ["enroll-host", ..])
+{
+    // `enroll-host <name> --out=<file>`: a host's credential, from this side's own storage settings.
+    return await Veil.Orchestrations.Hosts.EnrollHostCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("orchestrations");
 builder.AddVeilOrchestrations();

@@ -27,6 +27,9 @@ public sealed class StorageAccount
         blobs = new BlobServiceClient(connectionString, StorageRequests.BlobOptions());
     }
 
+    /// <summary>The table service's address (a host's signatures are tried against it in tests: they must not open it).</summary>
+    public Uri TableEndpoint => tables.Uri;
+
     /// <summary>A queue, created if it does not exist yet. Queue names follow <see cref="StorageNames.IsValidQueueName"/>.</summary>
     public Task<QueueClient> QueueAsync(string name) => Once(knownQueues, name, async n =>
     {

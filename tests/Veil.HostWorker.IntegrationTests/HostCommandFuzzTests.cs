@@ -27,25 +27,16 @@ public sealed class HostCommandFuzzTests
             await Task.WhenAll(batch.Select(b => commands.SendMessageAsync(b)));
         }
 
-        var events = await worker.Storage.QueueAsync(worker.EventsQueue);
-        var parkedStore = new ParkedMessageStore(worker.Storage);
         // Delivery is at least once: an outcome may come twice, so commands are counted by id.
         var answers = new Dictionary<Guid, HostEvent>();
         var taken = new HashSet<Guid>();
-        IReadOnlyList<ParkedMessage> parked = [];
+        var parked = worker.Parked;
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         while (answers.Count + parked.Count < Messages && DateTime.UtcNow < deadline)
         {
-            var received = (await events.ReceiveMessagesAsync(32)).Value;
-            if (received.Length == 0)
+            if (await worker.NextMessageAsync() is { Kind: HostMessageKind.Outcome } message)
             {
-                parked = await parkedStore.ListAsync(HostQueues.Commands(worker.HostName));
-                await Task.Delay(250);
-            }
-
-            foreach (var message in received)
-            {
-                var answer = JsonSerializer.Deserialize<HostEvent>(message.Body.ToString(), VeilJson.Options)!;
+                var answer = message.Read<HostEvent>();
                 if (answer.Outcome == HostCommandOutcome.Accepted)
                 {
                     taken.Add(answer.CommandId);
@@ -54,8 +45,6 @@ public sealed class HostCommandFuzzTests
                 {
                     answers[answer.CommandId] = answer;
                 }
-
-                await events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }
 

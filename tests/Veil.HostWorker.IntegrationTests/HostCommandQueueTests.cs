@@ -217,7 +217,8 @@ public sealed class HostCommandQueueTests
         var after = await worker.NextEventAsync();
 
         Assert.Equal(HostCommandOutcome.Succeeded, after.Outcome);
-        var parked = Assert.Single(await new ParkedMessageStore(worker.Storage).ListAsync(HostQueues.Commands(worker.HostName)));
+        var parked = Assert.Single(worker.Parked);
+        Assert.Equal(HostQueues.Commands(worker.HostName), parked.Queue);
         Assert.Equal(body, parked.Body);
         Assert.Contains(reason, parked.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await worker.PendingOutcomesAsync());

@@ -43,7 +43,7 @@ public sealed class HostNameLeaseTests
             // The process died holding its name: a lease under its id that nobody renews or releases (an infinite
             // one, so only the same worker can take it).
             var workerId = File.ReadAllText(Path.Combine(state, "worker-id")).Trim();
-            var blob = (await new StorageAccount(Azurite.Shared.ConnectionString).ContainerAsync(HostQueues.HostsContainer)).GetBlobClient(HostQueues.NameLeaseBlob(hostName));
+            var blob = (await new StorageAccount(Azurite.Shared.ConnectionString).ContainerAsync(HostQueues.Container(hostName))).GetBlobClient(HostQueues.NameLeaseBlob);
             var leftOver = blob.GetBlobLeaseClient(workerId);
             await leftOver.AcquireAsync(TimeSpan.FromSeconds(-1));
             try

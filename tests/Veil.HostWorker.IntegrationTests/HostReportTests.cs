@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Azure.Data.Tables;
-using Veil.HostWorker.Reporting;
 using Veil.HostWorker.Startup;
 using Veil.Shared.Contracts;
 using Veil.Shared.Guests;
@@ -9,7 +6,7 @@ using Veil.Testing;
 
 namespace Veil.HostWorker.IntegrationTests;
 
-/// <summary>What a HostWorker publishes about its host, read back from the real Azurite.</summary>
+/// <summary>What a HostWorker publishes about its host (signed messages, its own container), read back from the real Azurite.</summary>
 public sealed class HostReportTests
 {
     [Fact]
@@ -18,7 +15,8 @@ public sealed class HostReportTests
         await using var worker = new SimulatedHostWorker("genoa-snp");
         await worker.StartAsync();
 
-        var (report, row) = await ReadAsync(worker);
+        await worker.UntilAsync(() => worker.Reports.Count > 0, "its report");
+        var report = worker.Reports[0];
         Assert.Equal(HostStatus.Ready, report.Status);
         Assert.Null(report.Refusal);
         Assert.True(report.Simulated);
@@ -30,8 +28,8 @@ public sealed class HostReportTests
         Assert.Equal(99, snp.Inventories["MEM_ENCRYPTION_CONTEXT"].Total);
         Assert.Contains(report.Capabilities.Checklist, c => c.Id == "sev-es.not-disabled-by-snp");
 
-        var firstBeat = row.GetDateTimeOffset("HeartbeatAt")!.Value;
-        await Eventually.True(async () => (await ReadAsync(worker)).Row.GetDateTimeOffset("HeartbeatAt") > firstBeat, "no heartbeat after the first");
+        await worker.UntilAsync(() => worker.Heartbeats.Count >= 2, "two heartbeats");
+        Assert.True(worker.Heartbeats[1].At > worker.Heartbeats[0].At, "the second heartbeat is not later than the first");
     }
 
     [Fact]
@@ -64,24 +62,18 @@ public sealed class HostReportTests
         Assert.Contains("SEV-SNP is enabled on host", refused.Message, StringComparison.Ordinal);
         Assert.Contains(GuestDomainXml.DomainName(esGuest.ServerId), refused.Message, StringComparison.Ordinal);
         Assert.Contains("Disable SEV-SNP in the BIOS, or migrate or delete these SEV-ES guests", refused.Message, StringComparison.Ordinal);
-        var (report, _) = await ReadAsync(worker);
+        await worker.UntilAsync(() => worker.Reports.Count > 0, "its report");
+        var report = worker.Reports[0];
         Assert.Equal(HostStatus.Refused, report.Status);
         Assert.Equal(refused.Message, report.Refusal);
         Assert.True(File.Exists(Path.Combine(state.FullName, "domains", $"{esGuest.ServerId}.xml")), "the refused host must not touch its guests");
         state.Delete(recursive: true);
     }
 
-    private static async Task<(HostReport Report, TableEntity Row)> ReadAsync(SimulatedHostWorker worker)
-    {
-        var table = await worker.Storage.TableAsync(HostQueues.HostsTable);
-        var row = (await table.GetEntityAsync<TableEntity>(HostReportWriter.PartitionKey, worker.HostName)).Value;
-        return (JsonSerializer.Deserialize<HostReport>(row.GetString("Report"), VeilJson.Options)!, row);
-    }
-
     private static async Task<HostDomains> ReadDomainsAsync(SimulatedHostWorker worker)
     {
-        var container = await worker.Storage.ContainerAsync(HostQueues.HostsContainer);
-        var content = await container.GetBlobClient(HostQueues.DomainsBlob(worker.HostName)).DownloadContentAsync();
+        var container = await worker.Storage.ContainerAsync(HostQueues.Container(worker.HostName));
+        var content = await container.GetBlobClient(HostQueues.DomainsBlob).DownloadContentAsync();
         return content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
     }
 }

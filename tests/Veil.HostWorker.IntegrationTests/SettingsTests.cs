@@ -10,7 +10,6 @@ public sealed class SettingsTests
     {
         var result = await ProgramRun.RunAsync("Veil.HostWorker.dll", new Dictionary<string, string>
         {
-            ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
             ["HostWorker:HostName"] = "Genoa_1",
             ["HostWorker:FixtureRoot"] = "/no/such/fixture",
             ["HostWorker:ProbeInterval"] = "02:00:00",
@@ -23,5 +22,6 @@ public sealed class SettingsTests
         Assert.Contains("HostWorker:FixtureRoot '/no/such/fixture' does not exist.", result.Error, StringComparison.Ordinal);
         Assert.Contains("HostWorker:ProbeInterval is 2 h; it must be between 10 s and 1 h.", result.Error, StringComparison.Ordinal);
         Assert.Contains("HostWorker:Commands:MaxConcurrency is 0; it must be between 1 and 64.", result.Error, StringComparison.Ordinal);
+        Assert.Contains("HostWorker:CredentialFile is required", result.Error, StringComparison.Ordinal);
     }
 }

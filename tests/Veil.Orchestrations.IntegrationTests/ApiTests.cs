@@ -465,7 +465,7 @@ public sealed class ApiTests(LocalVeil stack)
         var operations = document.Paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal))
             .SelectMany(p => p.Value.Operations!.Select(o => (Name: $"{o.Key.Method} {p.Key}", Path: p.Key, Method: o.Key.Method.ToLowerInvariant(), Operation: o.Value)))
             .ToList();
-        Assert.Equal(46, operations.Count);
+        Assert.Equal(49, operations.Count);
         Assert.All(operations, o =>
         {
             var responses = o.Operation.Responses!;

@@ -169,7 +169,7 @@ public sealed class BootServerTests(LocalVeil stack)
         Assert.True(boot is null or { IsCompleted: true }, $"the boot is still {boot?.RuntimeStatus} after its server was deleted");
         Assert.DoesNotContain(await stack.Services.GetRequiredService<AsidLedger>().ListAsync(), c => c.ServerId == guest.ServerId);
         var storage = stack.Services.GetRequiredService<Veil.Storage.StorageAccount>();
-        var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.HostsContainer)).GetBlobClient(Veil.Shared.Contracts.HostQueues.DomainsBlob(stack.Genoa));
+        var blob = (await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.Container(stack.Genoa))).GetBlobClient(Veil.Shared.Contracts.HostQueues.DomainsBlob);
         var domains = await Eventually.Until(
             async () => (await blob.DownloadContentAsync()).Value.Content.ToObjectFromJson<Veil.Shared.Contracts.HostDomains>(Veil.Shared.Contracts.VeilJson.Options)!,
             d => d.At > deletedAt,

@@ -69,6 +69,7 @@ public class LocalVeil : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         var events = "ev-" + suffix;
+        var enrollments = new Veil.Orchestrations.Hosts.HostEnrollments(new Veil.Storage.StorageAccount(Azurite.Shared.ConnectionString), events, TimeProvider.System);
         var simulated = HostSet().Select(h => (h.Name, (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?>
         {
             ["HostWorker:FixtureRoot"] = RepoPaths.HostFixture(h.Fixture),
@@ -78,13 +79,13 @@ public class LocalVeil : IAsyncLifetime
         {
             var state = Directory.CreateTempSubdirectory("veil-stack-").FullName;
             stateDirectories.Add(state);
+            (await enrollments.EnrollAsync(name)).Save(Path.Combine(state, "credential.json"));
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
                 ["HostWorker:HostName"] = name,
                 ["HostWorker:StateDirectory"] = state,
-                ["HostWorker:EventsQueue"] = events,
+                ["HostWorker:CredentialFile"] = Path.Combine(state, "credential.json"),
                 ["HostWorker:HeartbeatInterval"] = "00:00:02",
                 ["HostWorker:Commands:MaxPollingInterval"] = "00:00:00.100",
                 ["HostWorker:Commands:MaxConcurrency"] = "16",
@@ -121,7 +122,11 @@ public class LocalVeil : IAsyncLifetime
             }
         });
         _ = orchestrations.Server;
-        await Task.CompletedTask;
+
+        // The hosts' reports reach the hosts table through the Orchestrations side: boot nothing before every host is there.
+        var expected = HostSet().Select(h => h.Name).Concat(RealHosts().Select(h => h.Name)).ToHashSet(StringComparer.Ordinal);
+        var registry = Services.GetRequiredService<Veil.Orchestrations.Hosts.HostRegistry>();
+        await Eventually.True(async () => expected.IsSubsetOf((await registry.ListAsync()).Select(h => h.Report.HostName)), "not every host's report reached the hosts table");
     }
 
     /// <summary>Waits until the server leaves BUILD (or DELETING) and returns it.</summary>

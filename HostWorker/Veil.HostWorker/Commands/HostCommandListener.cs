@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Veil.HostWorker.Credentials;
 using Veil.ServiceDefaults;
 using Veil.Shared.Contracts;
-using Veil.Storage;
 using Veil.Storage.Queues;
 
 namespace Veil.HostWorker.Commands;
@@ -18,8 +18,7 @@ namespace Veil.HostWorker.Commands;
 /// commands are parked with the reason.
 /// </summary>
 internal sealed class HostCommandListener(
-    StorageAccount storage,
-    ParkedMessageStore parked,
+    HostStorage storage,
     HostCommandHandler handler,
     AnsweredCommands answered,
     IOptions<HostWorkerOptions> options,
@@ -30,9 +29,9 @@ internal sealed class HostCommandListener(
     {
         var settings = options.Value;
         var trigger = new QueueTrigger(
-            storage,
-            parked,
+            () => Task.FromResult(storage.Commands),
             HostQueues.Commands(settings.HostName),
+            storage,
             settings.Commands,
             HandleAsync,
             loggers.CreateLogger<HostCommandListener>());
@@ -53,15 +52,14 @@ internal sealed class HostCommandListener(
         span?.SetTag("veil.server_id", command.ServerId.ToString());
         span?.SetTag("veil.command_id", command.CommandId.ToString());
         var traceParent = VeilTelemetry.CurrentTraceParent();
-        var events = await storage.QueueAsync(options.Value.EventsQueue);
-        await events.SendMessageAsync(JsonSerializer.Serialize(HostEvent.Accepted(command, options.Value.HostName, time.GetUtcNow(), traceParent), VeilJson.Options), cancellationToken);
+        await storage.SendAsync(HostMessageKind.Outcome, HostEvent.Accepted(command, options.Value.HostName, time.GetUtcNow(), traceParent), cancellationToken);
         var outcome = await handler.HandleAsync(command, cancellationToken) with { TraceParent = traceParent };
         if (outcome.Failure is { } failure)
         {
             span?.SetStatus(ActivityStatusCode.Error, failure.Message);
         }
 
-        await events.SendMessageAsync(JsonSerializer.Serialize(outcome, VeilJson.Options), cancellationToken);
+        await storage.SendAsync(HostMessageKind.Outcome, outcome, cancellationToken);
         answered.Record(command.CommandId);
     }
 

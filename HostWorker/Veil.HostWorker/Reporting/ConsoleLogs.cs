@@ -3,16 +3,16 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using Veil.Shared.Contracts;
 using Veil.Shared.Guests;
-using Veil.Storage;
+using Veil.HostWorker.Credentials;
 
 namespace Veil.HostWorker.Reporting;
 
 /// <summary>
 /// Publishes the end of each guest's serial console (the file QEMU writes, <see cref="InstanceFiles.ConsoleLog"/>)
-/// to blob storage, where the API reads it for its owner (nova's os-getConsoleOutput). A log is uploaded only when
+/// to the host's own container, where the API reads it for its owner (nova's os-getConsoleOutput). A log is uploaded only when
 /// it has changed since the last upload; the last <see cref="HostQueues.ConsoleLogMaxBytes"/> are kept.
 /// </summary>
-public sealed class ConsoleLogs(StorageAccount storage, IOptions<HostWorkerOptions> options)
+public sealed class ConsoleLogs(HostStorage storage, IOptions<HostWorkerOptions> options)
 {
     private readonly ConcurrentDictionary<Guid, (long Length, DateTime Written)> published = new();
 
@@ -29,10 +29,9 @@ public sealed class ConsoleLogs(StorageAccount storage, IOptions<HostWorkerOptio
             }
 
             var seen = (file.Length, file.LastWriteTimeUtc);
-            var container = await storage.ContainerAsync(HostQueues.ConsoleContainer);
             await using (var tail = OpenTail(file))
             {
-                await container.GetBlobClient(HostQueues.ConsoleLogBlob(serverId)).UploadAsync(tail, new BlobUploadOptions
+                await storage.Container.GetBlobClient(HostQueues.ConsoleLogBlob(serverId)).UploadAsync(tail, new BlobUploadOptions
                 {
                     HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" },
                     Metadata = new Dictionary<string, string> { ["host"] = options.Value.HostName },
@@ -47,8 +46,7 @@ public sealed class ConsoleLogs(StorageAccount storage, IOptions<HostWorkerOptio
     public async Task RemoveAsync(Guid serverId, CancellationToken cancellationToken)
     {
         published.TryRemove(serverId, out _);
-        var container = await storage.ContainerAsync(HostQueues.ConsoleContainer);
-        await container.DeleteBlobIfExistsAsync(HostQueues.ConsoleLogBlob(serverId), cancellationToken: cancellationToken);
+        await storage.Container.DeleteBlobIfExistsAsync(HostQueues.ConsoleLogBlob(serverId), cancellationToken: cancellationToken);
     }
 
     private static FileStream OpenTail(FileInfo file)

@@ -46,7 +46,7 @@ internal sealed class HostReportPublisher(
                         nextProbe = now + settings.ProbeInterval;
                     }
 
-                    await writer.HeartbeatAsync(settings.HostName, now, stoppingToken);
+                    await writer.HeartbeatAsync(now, stoppingToken);
                     var domains = hypervisor.ListDomains();
                     await writer.PublishDomainsAsync(new HostDomains(settings.HostName, now, domains), stoppingToken);
                     await consoleLogs.PublishChangedAsync(domains.Select(d => d.ServerId), stoppingToken);

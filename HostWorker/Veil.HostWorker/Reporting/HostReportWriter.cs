@@ -1,37 +1,24 @@
-using Azure.Data.Tables;
+using Veil.HostWorker.Credentials;
 using Veil.Shared.Contracts;
-using Veil.Storage;
 
 namespace Veil.HostWorker.Reporting;
 
-/// <summary>Writes this host's row in the hosts table (report and heartbeat) and its list of domains.</summary>
-public sealed class HostReportWriter(StorageAccount storage)
+/// <summary>
+/// Publishes this host's state: its report and heartbeat as signed messages (the Orchestrations side writes them to
+/// the hosts table placement reads), and its list of domains in its own container.
+/// </summary>
+public sealed class HostReportWriter(HostStorage storage, Microsoft.Extensions.Options.IOptions<HostWorkerOptions> options)
 {
-    public const string PartitionKey = "host";
+    /// <summary>A heartbeat is worth nothing once newer ones exist: one left unread (Orchestrations away) expires
+    /// instead of piling up and, read late, making the host look older than it is.</summary>
+    private TimeSpan HeartbeatLife => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 3 * options.Value.HeartbeatInterval.Ticks));
 
-    public async Task PublishAsync(HostReport report, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(HostQueues.HostsTable);
-        var entity = new TableEntity(PartitionKey, report.HostName)
-        {
-            ["Status"] = report.Status.ToString(),
-            ["Report"] = System.Text.Json.JsonSerializer.Serialize(report, VeilJson.Options),
-            ["ProbedAt"] = report.ProbedAt,
-            ["HeartbeatAt"] = report.ProbedAt,
-        };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
-    }
+    public Task PublishAsync(HostReport report, CancellationToken cancellationToken) =>
+        storage.SendAsync(HostMessageKind.Report, report, cancellationToken);
 
-    public async Task HeartbeatAsync(string hostName, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var table = await storage.TableAsync(HostQueues.HostsTable);
-        await table.UpsertEntityAsync(new TableEntity(PartitionKey, hostName) { ["HeartbeatAt"] = at }, TableUpdateMode.Merge, cancellationToken);
-    }
+    public Task HeartbeatAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        storage.SendAsync(HostMessageKind.Heartbeat, new HostHeartbeat(at), cancellationToken, HeartbeatLife);
 
-    public async Task PublishDomainsAsync(HostDomains domains, CancellationToken cancellationToken)
-    {
-        var container = await storage.ContainerAsync(HostQueues.HostsContainer);
-        await container.GetBlobClient(HostQueues.DomainsBlob(domains.HostName))
-            .UploadAsync(BinaryData.FromObjectAsJson(domains, VeilJson.Options), overwrite: true, cancellationToken);
-    }
+    public async Task PublishDomainsAsync(HostDomains domains, CancellationToken cancellationToken) =>
+        await storage.Container.GetBlobClient(HostQueues.DomainsBlob).UploadAsync(BinaryData.FromObjectAsJson(domains, VeilJson.Options), overwrite: true, cancellationToken);
 }

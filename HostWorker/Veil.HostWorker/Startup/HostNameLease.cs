@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Veil.HostWorker.Credentials;
 using Veil.Shared.Contracts;
 using Veil.Storage;
 using Veil.Storage.Leases;
@@ -16,7 +17,7 @@ namespace Veil.HostWorker.Startup;
 /// lease could outlive a dead holder refuses the start, naming the host; a name lost while running stops the worker.
 /// </summary>
 internal sealed partial class HostNameLease(
-    StorageAccount storage,
+    HostStorage storage,
     IOptions<HostWorkerOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -41,7 +42,7 @@ internal sealed partial class HostNameLease(
             await StorageOutage.WaitOutAsync(
                 async ct =>
                 {
-                    var blob = (await storage.ContainerAsync(HostQueues.HostsContainer)).GetBlobClient(HostQueues.NameLeaseBlob(settings.HostName));
+                    var blob = storage.Container.GetBlobClient(HostQueues.NameLeaseBlob);
                     lease = await BlobLease.TryAcquireAsync(blob, workerId, Duration, time, ct);
                 },
                 (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, "take its host name", delay, e.Message),

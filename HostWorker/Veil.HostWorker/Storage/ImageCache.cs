@@ -14,7 +14,7 @@ namespace Veil.HostWorker.Storage;
 /// checked, and only then given its name: a cached file is always a verified one, and a failed or mismatched
 /// fetch leaves nothing behind.
 /// </summary>
-public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOptions> options)
+public sealed class ImageCache(Credentials.HostStorage storage, IOptions<HostWorkerOptions> options)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> fetching = new(StringComparer.Ordinal);
 
@@ -103,8 +103,12 @@ public sealed class ImageCache(StorageAccount storage, IOptions<HostWorkerOption
 
             var name = file.Source[ImageFile.BlobScheme.Length..];
             var slash = name.IndexOf('/', StringComparison.Ordinal);
-            var container = await storage.ContainerAsync(name[..slash]);
-            return await container.GetBlobClient(name[(slash + 1)..]).OpenReadAsync(cancellationToken: cancellationToken);
+            if (slash < 0 || name[..slash] != storage.Images.Name)
+            {
+                throw new GuestStorageException(HostFailureCode.ImageUnavailable, $"Image {part} {file.Source} is not in container {storage.Images.Name}, the only image files this host may read.");
+            }
+
+            return await storage.Images.GetBlobClient(name[(slash + 1)..]).OpenReadAsync(cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or RequestFailedException or ArgumentOutOfRangeException)
         {

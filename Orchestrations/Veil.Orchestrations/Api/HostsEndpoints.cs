@@ -36,6 +36,22 @@ internal static class HostsEndpoints
             return host is null ? ApiProblems.NotFound($"Host '{name}'") : Results.Ok(host);
         })
             .Doc<HostView>("Show a host", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
+        admin.MapPost("/hosts/{name}/credential", async (string name, HostEnrollments enrollments, CancellationToken ct) =>
+        {
+            if (HostEnrollments.HostNameProblem(name) is { } problem)
+            {
+                return ApiProblems.BadField("name", problem);
+            }
+
+            var credential = await enrollments.EnrollAsync(name, ct);
+            return Results.Created($"/api/host-enrollments/{name}", credential);
+        })
+            .Doc<Veil.Shared.Contracts.HostCredential>("Enroll a host, or rotate its credential: the only access to storage its HostWorker gets (the last credential stops working at once)", StatusCodes.Status201Created, StatusCodes.Status400BadRequest);
+        admin.MapDelete("/hosts/{name}/credential", async (string name, HostEnrollments enrollments, CancellationToken ct) =>
+            await enrollments.RevokeAsync(name, ct) ? Results.NoContent() : ApiProblems.NotFound($"Enrolled host '{name}'"))
+            .Doc("Revoke a host's enrollment: its credential stops working, its messages are no longer believed, placement forgets it", StatusCodes.Status204NoContent, StatusCodes.Status404NotFound);
+        admin.MapGet("/host-enrollments", async (HostEnrollments enrollments, CancellationToken ct) => Results.Ok(await enrollments.ListAsync(ct)))
+            .Doc<HostEnrollment[]>("List enrolled hosts: generation, when issued, until when");
         admin.MapGet("/host-rows/unreadable", async (HostRegistry registry, CancellationToken ct) =>
             Results.Ok((await registry.ReadAsync([], ct)).Unreadable.OrderBy(r => r.Row, StringComparer.Ordinal).ToList()))
             .Doc<UnreadableHostRow[]>("List the rows of the hosts table whose report cannot be read, with why: placement leaves them out");

@@ -34,7 +34,7 @@ internal static class ServersEndpoints
             }
 
             return await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server
-                ? Results.Ok(await ConsoleLogAsync(server.ServerId, length, storage, ct))
+                ? Results.Ok(await ConsoleLogAsync(server, length, storage, ct))
                 : ApiProblems.NotFound($"Server '{id}'");
         })
             .Doc<ConsoleLog>("The end of a server's serial console", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
@@ -95,13 +95,18 @@ internal static class ServersEndpoints
         };
     }
 
-    /// <summary>The console log the server's host last published, its last <paramref name="length"/> lines if asked.</summary>
-    private static async Task<ConsoleLog> ConsoleLogAsync(Guid serverId, int? length, Veil.Storage.StorageAccount storage, CancellationToken ct)
+    /// <summary>The console log the server's host last published (in its own container), its last <paramref name="length"/> lines if asked.</summary>
+    private static async Task<ConsoleLog> ConsoleLogAsync(ServerRecord server, int? length, Veil.Storage.StorageAccount storage, CancellationToken ct)
     {
-        var container = await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.ConsoleContainer);
+        if (server.HostName is not { } host)
+        {
+            return new ConsoleLog("", null, false);
+        }
+
+        var container = await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.Container(host));
         try
         {
-            var blob = await container.GetBlobClient(Veil.Shared.Contracts.HostQueues.ConsoleLogBlob(serverId)).DownloadContentAsync(ct);
+            var blob = await container.GetBlobClient(Veil.Shared.Contracts.HostQueues.ConsoleLogBlob(server.ServerId)).DownloadContentAsync(ct);
             var text = blob.Value.Content.ToString();
             var truncated = blob.Value.Details.ContentLength >= Veil.Shared.Contracts.HostQueues.ConsoleLogMaxBytes;
             if (length is { } lines)

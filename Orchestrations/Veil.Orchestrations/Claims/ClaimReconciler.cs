@@ -131,13 +131,14 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
 
         var claims = await ledger.ListAsync(cancellationToken);
         var domains = new Dictionary<string, HostDomains>(StringComparer.Ordinal);
-        var container = await storage.ContainerAsync(HostQueues.HostsContainer);
         foreach (var host in await registry.ListAsync(cancellationToken))
         {
             try
             {
-                var content = await container.GetBlobClient(HostQueues.DomainsBlob(host.Report.HostName)).DownloadContentAsync(cancellationToken);
-                domains[host.Report.HostName] = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
+                var container = await storage.ContainerAsync(HostQueues.Container(host.Report.HostName));
+                var content = await container.GetBlobClient(HostQueues.DomainsBlob).DownloadContentAsync(cancellationToken);
+                // Written by the host itself: it speaks only for itself, whatever name its list gives.
+                domains[host.Report.HostName] = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)! with { HostName = host.Report.HostName };
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {

@@ -9,8 +9,9 @@ public static class HostQueues
     /// <summary>The table of host reports and heartbeats, one row per host.</summary>
     public const string HostsTable = "VeilHosts";
 
-    /// <summary>The container holding each host's list of defined domains (<c>&lt;host&gt;/domains.json</c>).</summary>
-    public const string HostsContainer = "veil-hosts";
+    /// <summary>A host's own container, which only it (and the Orchestrations side) can write: its name lease, the
+    /// list of its domains and its guests' console logs.</summary>
+    public static string Container(string hostName) => "veil-host-" + hostName;
 
     /// <summary>A host name usable in queue names: lowercase letters, digits and single hyphens, at most 50 characters.</summary>
     public const int MaxHostNameLength = 50;
@@ -18,18 +19,15 @@ public static class HostQueues
     /// <summary>The queue a host takes its commands from.</summary>
     public static string Commands(string hostName) => "host-" + hostName;
 
-    /// <summary>The container of guests' console logs, one blob per server (<see cref="ConsoleLogBlob"/>).</summary>
-    public const string ConsoleContainer = "veil-console";
-
     /// <summary>How much of a console log a host publishes: its last 256 KiB.</summary>
     public const int ConsoleLogMaxBytes = 256 * 1024;
 
-    /// <summary>The blob in <see cref="ConsoleContainer"/> with the end of a server's serial console.</summary>
-    public static string ConsoleLogBlob(Guid serverId) => $"{serverId:D}.log";
+    /// <summary>The blob in a host's <see cref="Container"/> with the end of a server's serial console.</summary>
+    public static string ConsoleLogBlob(Guid serverId) => $"console/{serverId:D}.log";
 
-    /// <summary>The blob in <see cref="HostsContainer"/> where a host publishes its <see cref="HostDomains"/>.</summary>
-    public static string DomainsBlob(string hostName) => hostName + "/domains.json";
+    /// <summary>The blob in a host's <see cref="Container"/> where it publishes its <see cref="HostDomains"/>.</summary>
+    public const string DomainsBlob = "domains.json";
 
-    /// <summary>The blob in <see cref="HostsContainer"/> whose lease makes a host name one worker's.</summary>
-    public static string NameLeaseBlob(string hostName) => hostName + "/lease";
+    /// <summary>The blob in a host's <see cref="Container"/> whose lease makes the host name one worker's.</summary>
+    public const string NameLeaseBlob = "lease";
 }

@@ -13,7 +13,7 @@ namespace Veil.Storage.Queues;
 /// Where poison messages go: one blob per message in the <c>veil-parked</c> container, so a message of any size is
 /// kept whole with its reason. Operators list, inspect, replay (back onto its queue) or discard them.
 /// </summary>
-public sealed class ParkedMessageStore(StorageAccount storage)
+public sealed class ParkedMessageStore(StorageAccount storage) : IMessageParking
 {
     public const string ContainerName = "veil-parked";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -28,6 +28,9 @@ public sealed class ParkedMessageStore(StorageAccount storage)
         await container.GetBlobClient(id).UploadAsync(BinaryData.FromObjectAsJson(parked, Json), overwrite: true, cancellationToken);
         return parked;
     }
+
+    async Task<string> IMessageParking.ParkAsync(QueueMessageContext message, string reason, CancellationToken cancellationToken) =>
+        (await ParkAsync(message, reason, null, cancellationToken)).Id;
 
     /// <summary>
     /// Parks a message just received from <paramref name="queue"/> and then deletes it from the queue: keep first,

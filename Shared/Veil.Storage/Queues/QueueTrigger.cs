@@ -15,9 +15,9 @@ namespace Veil.Storage.Queues;
 /// simply reappears after its visibility timeout: handlers must be idempotent.
 /// </summary>
 public sealed class QueueTrigger(
-    StorageAccount storage,
-    ParkedMessageStore parked,
+    Func<Task<QueueClient>> openQueue,
     string queueName,
+    IMessageParking parked,
     QueueTriggerOptions options,
     Func<QueueMessageContext, CancellationToken, Task> handler,
     ILogger logger,
@@ -26,10 +26,16 @@ public sealed class QueueTrigger(
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(25);
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>A trigger on a queue of <paramref name="storage"/>, created if it does not exist, parking in <paramref name="parked"/>.</summary>
+    public QueueTrigger(StorageAccount storage, ParkedMessageStore parked, string queueName, QueueTriggerOptions options, Func<QueueMessageContext, CancellationToken, Task> handler, ILogger logger, TimeProvider? timeProvider = null)
+        : this(() => storage.QueueAsync(queueName), queueName, parked, options, handler, logger, timeProvider)
+    {
+    }
+
     /// <summary>Consumes the queue until <paramref name="stoppingToken"/> is cancelled, then drains running handlers.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var queue = await storage.QueueAsync(queueName);
+        var queue = await openQueue();
         using var slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         using var handlersStop = new CancellationTokenSource();
         var running = new HashSet<Task>();
@@ -170,9 +176,9 @@ public sealed class QueueTrigger(
         try
         {
             // Keep first, delete second: a crash between the two parks the message twice rather than losing it.
-            var entry = await parked.ParkAsync(context, reason, time);
+            var id = await parked.ParkAsync(context, reason, CancellationToken.None);
             await lease.DeleteAsync();
-            Logs.MessageParked(logger, queueName, context.MessageId, entry.Id, reason);
+            Logs.MessageParked(logger, queueName, context.MessageId, id, reason);
         }
         catch (Exception e) when (Veil.Storage.StorageErrors.IsStorageFailure(e))
         {

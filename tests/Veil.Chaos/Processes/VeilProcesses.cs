@@ -43,7 +43,7 @@ public sealed class VeilProcesses : IAsyncDisposable
         [
             "--Boot:ReconcileInterval=00:00:05", "--Boot:ReconcileGrace=00:00:15", "--Boot:HostResultTimeout=00:00:30", "--Boot:HeartbeatWindow=00:00:20",
             "--DurableTask:PartitionLeaseInterval=00:00:15", "--DurableTask:MessageVisibilityTimeout=00:00:15",
-        ], ("Auth__SigningKey", SigningKey)))];
+        ], ("Auth__SigningKey", SigningKey), ("Storage__ConnectionString", ConnectionString)))];
         HostWorkers = [.. HostNames.Select(host => Veil($"hostworker-{host}", "hostworker", new() { ["host"] = host },
         [
             $"--HostWorker:FixtureRoot={RepoPaths.HostFixture(host)}", "--HostWorker:HeartbeatInterval=00:00:02", "--HostWorker:Commands:VisibilityTimeout=00:00:10",
@@ -91,6 +91,11 @@ public sealed class VeilProcesses : IAsyncDisposable
         }
 
         await Task.WhenAll(ApiPorts.Select((p, i) => WaitForHealthAsync(p, Orchestrations[i], TimeSpan.FromSeconds(60))));
+        foreach (var name in HostNames)
+        {
+            await EnrollAsync(name);
+        }
+
         foreach (var host in HostWorkers)
         {
             host.Start();
@@ -132,6 +137,24 @@ public sealed class VeilProcesses : IAsyncDisposable
         victim.Start();
     }
 
+    /// <summary>Enrolls a host as `./veil run` does (the Orchestrations tool's enroll-host): its credential is its only access to storage.</summary>
+    private async Task EnrollAsync(string host)
+    {
+        Directory.CreateDirectory(Path.Combine(state, "hosts", host));
+        var start = ProcessDescription.Of("enroll-host").StartInfo(Configuration, "Development", new Dictionary<string, string> { ["state"] = state, ["host"] = host }, []);
+        start.Environment["Storage__ConnectionString"] = ConnectionString;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"enroll-host {host} exited {process.ExitCode}: {await output}{await error}");
+        }
+    }
+
     /// <summary>A bearer token for the API, minted by the Orchestrations tool as `./veil run` does.</summary>
     public async Task<string> TokenAsync(string subject, string project, string role)
     {
@@ -168,7 +191,6 @@ public sealed class VeilProcesses : IAsyncDisposable
     {
         values["state"] = state;
         var start = ProcessDescription.Of(process).StartInfo(Configuration, "Development", values, extra);
-        start.Environment["Storage__ConnectionString"] = ConnectionString;
         foreach (var (secret, value) in secrets)
         {
             start.Environment[secret] = value;

@@ -66,15 +66,15 @@ public sealed class Invariants(VeilClient admin, StorageAccount storage, IReadOn
     /// <summary>Every host's domain list, once each has been published after <paramref name="since"/>.</summary>
     public async Task<IReadOnlyList<HostDomains>> DomainsAsync(CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
-        var container = await storage.ContainerAsync(HostQueues.HostsContainer);
         var result = new List<HostDomains>();
         foreach (var host in hostNames)
         {
+            var container = await storage.ContainerAsync(HostQueues.Container(host));
             while (true)
             {
                 try
                 {
-                    var content = await container.GetBlobClient(HostQueues.DomainsBlob(host)).DownloadContentAsync(cancellationToken);
+                    var content = await container.GetBlobClient(HostQueues.DomainsBlob).DownloadContentAsync(cancellationToken);
                     var domains = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)!;
                     if (since is null || domains.At > since)
                     {

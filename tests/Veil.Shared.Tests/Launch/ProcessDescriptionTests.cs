@@ -11,6 +11,7 @@ public sealed class ProcessDescriptionTests
 {
     [Theory]
     [InlineData("orchestrations")]
+    [InlineData("enroll-host")]
     [InlineData("hostworker")]
     [InlineData("portal")]
     public void EachDotnetProcess_RunsTheAssemblyOfTheProjectInItsFolder(string process)
@@ -32,6 +33,7 @@ public sealed class ProcessDescriptionTests
     [Theory]
     [InlineData("azurite")]
     [InlineData("orchestrations")]
+    [InlineData("enroll-host")]
     [InlineData("hostworker")]
     [InlineData("portal")]
     public async Task BashAndDotnet_ReadTheSameArguments(string process)

@@ -47,6 +47,7 @@ public static class OrchestrationsExtensions
         services.AddSingleton<HostReports>();
         services.AddSingleton(sp => new HostEnrollments(sp.GetRequiredService<Veil.Storage.StorageAccount>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootOptions>>().Value.HostEventsQueue, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ServerStore>();
+        services.AddSingleton<PlacementAccounts>();
         services.AddSingleton<ServerService>();
         services.AddSingleton<ServerOrchestrations>();
         services.AddSingleton<Catalog.CatalogStore>();

@@ -52,6 +52,9 @@ public sealed class StorageAccount
         return container;
     });
 
+    /// <summary>A container's client, for reading what may be there: nothing is created (a missing container reads as 404).</summary>
+    public BlobContainerClient ExistingContainer(string name) => blobs.GetBlobContainerClient(name);
+
     /// <summary>The client for <paramref name="name"/>, created once; a failed creation is forgotten so that the next call retries it.</summary>
     private static async Task<T> Once<T>(ConcurrentDictionary<string, Lazy<Task<T>>> known, string name, Func<string, Task<T>> create)
     {

@@ -75,6 +75,48 @@ public sealed class BootServerTests(LocalVeil stack)
     }
 
     [Fact]
+    public async Task AFleetOfHundredsOfHosts_TheRecordKeepsASentence_TheWholeAccountIsKeptBesideIt()
+    {
+        // 400 hosts that stopped reporting: each is left out, and each is in the account.
+        var table = await stack.Services.GetRequiredService<Veil.Storage.StorageAccount>().TableAsync(Veil.Shared.Contracts.HostQueues.HostsTable);
+        var genoaReport = System.Text.Json.JsonSerializer.Deserialize<Veil.Shared.Contracts.HostReport>(
+            (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("host", stack.Genoa)).Value.GetString("Report")!, Veil.Shared.Contracts.VeilJson.Options)!;
+        var silent = Enumerable.Range(0, 400).Select(i => $"silent-{i:D3}-{stack.Suffix}").ToList();
+        foreach (var batch in silent.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(batch.Select(name => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.UpsertReplace,
+                new Azure.Data.Tables.TableEntity("host", name)
+                {
+                    ["Report"] = System.Text.Json.JsonSerializer.Serialize(genoaReport with { HostName = name }, Veil.Shared.Contracts.VeilJson.Options),
+                    ["HeartbeatAt"] = DateTimeOffset.UtcNow.AddHours(-1),
+                })));
+        }
+
+        try
+        {
+            var guest = Guest("amd-sev-snp");
+            await stack.Servers.CreateAsync(Project, guest);
+            var server = await stack.SettledAsync(Project, guest.ServerId);
+            using var admin = stack.Api("ops", "admin");
+            var shown = (await admin.GetFromJsonAsync<Veil.Shared.Api.ServerRecord>($"/api/servers/{guest.ServerId}", Veil.Shared.Contracts.VeilJson.Options))!;
+
+            Assert.Equal(ServerStatus.Active, server.Status);
+            Assert.Null(server.PlacementAccount); // not in the record
+            Assert.Contains("more hosts left out (", server.Placement, StringComparison.Ordinal);
+            Assert.True(server.Placement!.Length < 4000, $"the sentence is {server.Placement.Length} characters");
+            Assert.Equal(stack.Genoa, shown.PlacementAccount!.Chosen);
+            Assert.True(silent.All(name => shown.PlacementAccount.LeftOut.Any(r => r.HostName == name)), "the account does not name every host left out");
+        }
+        finally
+        {
+            foreach (var batch in silent.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(batch.Select(name => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, new Azure.Data.Tables.TableEntity("host", name))));
+            }
+        }
+    }
+
+    [Fact]
     public async Task SevBoot_ActiveWithSevLaunchSecurityAndLockedMemory()
     {
         var guest = Guest("amd-sev");

@@ -20,8 +20,17 @@ internal static class ServersEndpoints
             return page.Of(http, sorted.Select(s => View(s, caller)), s => s.ServerId.ToString());
         })
             .Doc<ServerRecord[]>("List servers, newest first (tenants: their project's)");
-        api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, CancellationToken ct) =>
-            await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(View(server, VeilCaller.From(user))) : ApiProblems.NotFound($"Server '{id}'"))
+        api.MapGet("/servers/{id}", async (string id, ClaimsPrincipal user, ServerStore servers, PlacementAccounts accounts, CancellationToken ct) =>
+        {
+            var caller = VeilCaller.From(user);
+            if (await FindAsync(id, caller, servers, ct) is not { } server)
+            {
+                return ApiProblems.NotFound($"Server '{id}'");
+            }
+
+            // An admin looking at one server gets placement's whole account, kept beside the record.
+            return Results.Ok(caller.IsAdmin ? server with { PlacementAccount = await accounts.GetAsync(server.ServerId, ct) } : View(server, caller));
+        })
             .Doc<ServerRecord>("Show a server", StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         api.MapGet("/servers/{id}/actions", async (string id, ClaimsPrincipal user, ServerStore servers, DurableTaskClient client, CancellationToken ct) =>
             await FindAsync(id, VeilCaller.From(user), servers, ct) is { } server ? Results.Ok(await ActionsAsync(server, VeilCaller.From(user).IsAdmin, client, ct)) : ApiProblems.NotFound($"Server '{id}'"))
@@ -103,7 +112,7 @@ internal static class ServersEndpoints
             return new ConsoleLog("", null, false);
         }
 
-        var container = await storage.ContainerAsync(Veil.Shared.Contracts.HostQueues.Container(host));
+        var container = storage.ExistingContainer(Veil.Shared.Contracts.HostQueues.Container(host));
         try
         {
             var blob = await container.GetBlobClient(Veil.Shared.Contracts.HostQueues.ConsoleLogBlob(server.ServerId)).DownloadContentAsync(ct);

@@ -135,7 +135,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         {
             try
             {
-                var container = await storage.ContainerAsync(HostQueues.Container(host.Report.HostName));
+                var container = storage.ExistingContainer(HostQueues.Container(host.Report.HostName));
                 var content = await container.GetBlobClient(HostQueues.DomainsBlob).DownloadContentAsync(cancellationToken);
                 // Written by the host itself: it speaks only for itself, whatever name its list gives.
                 domains[host.Report.HostName] = content.Value.Content.ToObjectFromJson<HostDomains>(VeilJson.Options)! with { HostName = host.Report.HostName };

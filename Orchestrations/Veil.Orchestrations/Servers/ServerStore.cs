@@ -174,7 +174,7 @@ public sealed class ServerStore(StorageAccount storage, TimeProvider time)
     private static TableEntity Row(ServerRecord server) => new(server.ProjectId, server.ServerId.ToString())
     {
         ["Status"] = server.Status.ToString(),
-        ["Record"] = JsonSerializer.Serialize(server, VeilJson.Options),
+        ["Record"] = JsonSerializer.Serialize(server with { PlacementAccount = null }, VeilJson.Options), // kept beside it: PlacementAccounts
     };
 
     private static ServerRecord Read(TableEntity row) => JsonSerializer.Deserialize<ServerRecord>(row.GetString("Record")!, VeilJson.Options)!;

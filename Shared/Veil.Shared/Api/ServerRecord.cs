@@ -58,10 +58,14 @@ public sealed record ServerRecord
     /// <summary>An SEV-SNP server's expected launch measurement and its inputs, as its host computed them: what the tenant checks a report against.</summary>
     public Attestation.ExpectedMeasurement? Attestation { get; init; }
 
-    /// <summary>Placement's account of the boot in one sentence: the host it ended on, the hosts tried before, why every other host was left out.</summary>
+    /// <summary>Placement's account of the boot in one sentence: the host it ended on, the hosts tried before, why the
+    /// other hosts were left out (the first few named, the rest counted).</summary>
     public string? Placement { get; init; }
 
-    /// <summary>The same account as data, for a table grouped by reason (null on servers recorded before Veil kept it).</summary>
+    /// <summary>
+    /// The whole account as data, for a table grouped by reason: given to an admin who asks for one server. It is kept
+    /// beside the record (it grows with the fleet), never in it; null on servers recorded before Veil kept it.
+    /// </summary>
     public PlacementAccount? PlacementAccount { get; init; }
 
     /// <summary>The domain XML libvirt holds for it.</summary>
@@ -96,18 +100,17 @@ public sealed record ServerRecord
     };
 
     /// <summary>
-    /// How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held); the placement
-    /// account then names the host it ended on (none on ERROR) after the hosts <paramref name="tried"/>. Ignored once being deleted.
+    /// How the boot ended: ACTIVE with the domain libvirt holds, or ERROR with why (and nothing held), and placement's
+    /// sentence as it ended (<paramref name="placement"/>, when there is one). Ignored once being deleted.
     /// </summary>
-    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null, IReadOnlyList<PlacementAttempt>? tried = null, Attestation.ExpectedMeasurement? attestation = null)
+    public ServerRecord WithBootOutcome(ServerStatus status, string? fault, string? domainXml, string? tenantFault = null, string? placement = null, Attestation.ExpectedMeasurement? attestation = null)
     {
         if (IsBeingDeleted)
         {
             return this;
         }
 
-        var account = PlacementAccount?.EndedOn(status == ServerStatus.Active ? HostName : null, tried ?? []);
-        var placed = this with { PlacementAccount = account, Placement = account?.Explain() ?? Placement };
+        var placed = this with { Placement = placement ?? Placement };
         return status switch
         {
             ServerStatus.Active => placed with

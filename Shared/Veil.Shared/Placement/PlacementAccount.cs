@@ -4,16 +4,23 @@ namespace Veil.Shared.Placement;
 public sealed record PlacementAttempt(string HostName, string Failure);
 
 /// <summary>
-/// Placement's account of a boot, kept on the server for admins: the host it ended on (null while none has, or when
-/// none could), the hosts tried before and why each failed, and every host left out with its reason — what the
-/// Portal shows as a table grouped by reason, and <see cref="Explain"/> as one sentence.
+/// Placement's account of a boot, for admins: the host it ended on (null while none has, or when none could), the
+/// hosts tried before and why each failed, and every host left out with its reason — what the Portal shows as a table
+/// grouped by reason. It grows with the fleet, so it is kept beside the server (a blob), and the server's record
+/// keeps <see cref="Explain"/>'s sentence, which names at most <see cref="MaxNamed"/> of the hosts left out.
 /// </summary>
 public sealed record PlacementAccount(string? Chosen, IReadOnlyList<PlacementAttempt> Tried, IReadOnlyList<PlacementRejection> LeftOut)
 {
-    /// <summary>"Chose b after a failed (libvirt: no memory); left out c: …." or "No valid host was found. c: …."</summary>
+    /// <summary>How many hosts left out the sentence names; the rest it counts by kind.</summary>
+    public const int MaxNamed = 10;
+
+    /// <summary>"Chose b after a failed (libvirt: no memory); left out c: …." or "No valid host was found. c: …." — with
+    /// "… and 290 more hosts left out (model-not-offered: 280, full: 10)." past <see cref="MaxNamed"/>.</summary>
     public string Explain()
     {
-        var leftOut = string.Join(" ", LeftOut.Select(r => $"{r.HostName}: {r.Reason}."));
+        var named = string.Join(" ", LeftOut.Take(MaxNamed).Select(r => $"{r.HostName}: {r.Reason}."));
+        var more = LeftOut.Skip(MaxNamed).ToList();
+        var leftOut = more.Count == 0 ? named : named + $" … and {more.Count} more hosts left out ({string.Join(", ", more.GroupBy(r => r.Kind).OrderBy(g => g.Key).Select(g => $"{Contracts.VeilJson.Word(g.Key)}: {g.Count()}"))}).";
         var tried = string.Join("; ", Tried.Select(t => $"{t.HostName} failed ({t.Failure})"));
         if (Chosen is null)
         {

@@ -10,12 +10,22 @@ namespace Veil.Orchestrations.Boot.Activities;
 /// boot, if the server is being deleted: its status is then the delete's to set. Counts the boot's end (and, when
 /// ACTIVE, its time from the launch request) in <see cref="BootMetrics"/>.
 /// </summary>
-public sealed class RecordOutcome(ServerStore servers, TimeProvider time) : TaskActivity<BootOutcome, string?>
+public sealed class RecordOutcome(ServerStore servers, PlacementAccounts accounts, TimeProvider time) : TaskActivity<BootOutcome, string?>
 {
     public override async Task<string?> RunAsync(TaskActivityContext context, BootOutcome input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var server = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithBootOutcome(input.Status, input.Fault, input.DomainXml, input.TenantFault, input.Tried, input.Attestation));
+        // Placement's account now names the host the boot ended on (none on ERROR) after the hosts it tried.
+        string? placement = null;
+        if (await accounts.GetAsync(input.ServerId) is { } account)
+        {
+            var current = await servers.GetAsync(input.ProjectId, input.ServerId);
+            var ended = account.EndedOn(input.Status == ServerStatus.Active ? current?.HostName : null, input.Tried ?? []);
+            await accounts.SaveAsync(input.ServerId, ended);
+            placement = ended.Explain();
+        }
+
+        var server = await servers.UpdateAsync(input.ProjectId, input.ServerId, s => s.WithBootOutcome(input.Status, input.Fault, input.DomainXml, input.TenantFault, placement, input.Attestation));
         if (server is { IsBeingDeleted: false })
         {
             if (input.Status == ServerStatus.Active)

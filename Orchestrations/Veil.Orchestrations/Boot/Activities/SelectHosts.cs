@@ -14,14 +14,19 @@ namespace Veil.Orchestrations.Boot.Activities;
 /// multi-create is placed after the ones before it in the request, from the hosts as they are without the
 /// request's own claims, so every server of the request sees the same hosts and the request spreads.
 /// </summary>
-public sealed class SelectHosts(HostRegistry registry, ServerStore servers, IOptions<BootOptions> options, TimeProvider time) : TaskActivity<BootServerInput, PlacementOutcome>
+public sealed class SelectHosts(HostRegistry registry, ServerStore servers, PlacementAccounts accounts, IOptions<BootOptions> options, TimeProvider time) : TaskActivity<BootServerInput, PlacementOutcome>
 {
     public override async Task<PlacementOutcome> RunAsync(TaskActivityContext context, BootServerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (outcome, account) = await DecideAsync(input);
         var next = outcome.Candidates is [{ Asids: not null }, ..] ? ServerStep.ClaimingAsid : ServerStep.Spawning;
-        await servers.UpdateAsync(input.ProjectId, input.Guest.ServerId, s => (outcome.Candidates.Count > 0 ? s.WithBootProgress(next) : s) with { Placement = outcome.Explanation, PlacementAccount = account });
+        if (account is not null)
+        {
+            await accounts.SaveAsync(input.Guest.ServerId, account);
+        }
+
+        await servers.UpdateAsync(input.ProjectId, input.Guest.ServerId, s => (outcome.Candidates.Count > 0 ? s.WithBootProgress(next) : s) with { Placement = outcome.Explanation });
         return outcome;
     }
 

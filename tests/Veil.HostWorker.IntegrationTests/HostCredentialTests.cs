@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using Veil.HostWorker.Credentials;
 using Veil.HostWorker.Startup;
 using Veil.Orchestrations.Hosts;
@@ -88,6 +89,24 @@ public sealed class HostCredentialTests
         Assert.NotEqual(first.Key, second.Key);
         await Refused(() => new QueueClient(first.Commands).ReceiveMessageAsync());
         Assert.Equal("a command", (await new QueueClient(second.Commands).ReceiveMessageAsync()).Value.Body.ToString());
+    }
+
+    [Fact]
+    public async Task Revoked_TheWorkerStopsItself_AndARestartIsRefusedSayingWhatToDo()
+    {
+        await using var worker = new SimulatedHostWorker("intel-none");
+        await worker.StartAsync();
+        var stopped = new TaskCompletionSource();
+        worker.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.Register(() => stopped.TrySetResult());
+
+        Assert.True(await Enrollments(worker.EventsQueue).RevokeAsync(worker.HostName));
+
+        // Its name lease can no longer be renewed: the worker stops rather than run on without its name.
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await worker.StopAsync();
+        var refused = await Assert.ThrowsAsync<HostStartupRefusedException>(worker.StartAsync);
+        Assert.Contains($"Storage refused the credential in HostWorker:CredentialFile {worker.CredentialFile}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"POST /api/hosts/{worker.HostName}/credential", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]

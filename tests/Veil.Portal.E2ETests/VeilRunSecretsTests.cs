@@ -4,7 +4,8 @@ namespace Veil.Portal.E2ETests;
 
 /// <summary>
 /// What `./veil run` does with its secrets, on a multi-user machine: no other local user can read them — not in a
-/// process's command line (world-readable in /proc), not in the state folder's files.
+/// process's command line (world-readable in /proc), not in the state folder's files; and a HostWorker holds its own
+/// credential, never the storage account's key.
 /// </summary>
 [Collection(VeilRunGroup.Name)]
 [SupportedOSPlatform("linux")]
@@ -31,9 +32,42 @@ public sealed class VeilRunSecretsTests(VeilRun veil)
     }
 
     [Fact]
+    public void NoHostWorker_HoldsTheStorageAccountKey_OnlyItsOwnCredential()
+    {
+        var accountKey = File.ReadAllText(Path.Combine(veil.State, "azurite-key")).Trim();
+        var workers = Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Select(d => (Command: Read(Path.Combine(d, "cmdline")), Environment: Read(Path.Combine(d, "environ"))))
+            .Where(p => p.Command.Contains("Veil.HostWorker.dll", StringComparison.Ordinal) && p.Command.Contains(veil.State, StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(workers);
+        Assert.All(workers, w =>
+        {
+            Assert.DoesNotContain(accountKey, w.Environment, StringComparison.Ordinal);
+            Assert.DoesNotContain("Storage__ConnectionString", w.Environment, StringComparison.Ordinal);
+            Assert.Contains("--HostWorker:CredentialFile=", w.Command, StringComparison.Ordinal);
+        });
+
+        static string Read(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path).Replace('\0', ' ');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return "";
+            }
+        }
+    }
+
+    [Fact]
     public void TheRunsSecretsAccountsAndData_AreItsUsersOnly()
     {
-        foreach (var file in SecretFiles.Append("portal.db"))
+        var credentials = Directory.GetFiles(Path.Combine(veil.State, "hosts"), "credential.json", SearchOption.AllDirectories);
+        Assert.NotEmpty(credentials);
+        foreach (var file in SecretFiles.Append("portal.db").Concat(credentials))
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(veil.State, file)));
         }

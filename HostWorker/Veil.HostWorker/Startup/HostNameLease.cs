@@ -39,15 +39,17 @@ internal sealed partial class HostNameLease(
         var until = time.GetUtcNow() + Duration + TimeSpan.FromSeconds(5);
         while (lease is null)
         {
-            await StorageOutage.WaitOutAsync(
-                async ct =>
-                {
-                    var blob = storage.Container.GetBlobClient(HostQueues.NameLeaseBlob);
-                    lease = await BlobLease.TryAcquireAsync(blob, workerId, Duration, time, ct);
-                },
-                (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, "take its host name", delay, e.Message),
-                time,
-                cancellationToken);
+            try
+            {
+                await TakeNameAsync();
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 403)
+            {
+                // Not an outage: storage does not accept this host's credential any more, and retrying will not change that.
+                throw new HostStartupRefusedException(
+                    $"Storage refused the credential in HostWorker:CredentialFile {settings.CredentialFile} ({e.ErrorCode ?? "403"}): it was revoked or rotated, or it has expired. Ask an admin to enroll the host again (POST /api/hosts/{settings.HostName}/credential) and give the worker what it answers.", e);
+            }
+
             if (lease is null)
             {
                 if (time.GetUtcNow() > until)
@@ -66,6 +68,12 @@ internal sealed partial class HostNameLease(
             Logs.NameLost(logger, settings.HostName);
             lifetime.StopApplication();
         });
+
+        Task TakeNameAsync() => StorageOutage.WaitOutAsync(
+            async ct => lease = await BlobLease.TryAcquireAsync(storage.Container.GetBlobClient(HostQueues.NameLeaseBlob), workerId, Duration, time, ct),
+            (delay, e) => Logs.WaitingForStorage(logger, settings.HostName, "take its host name", delay, e.Message),
+            time,
+            cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();

@@ -87,6 +87,12 @@ public sealed class BlobLease : IAsyncDisposable
                 {
                     // Try again next time; if nobody took the expired lease meanwhile, the renewal gets it back.
                 }
+                catch (RequestFailedException) when (!stop.IsCancellationRequested)
+                {
+                    // Any other answer (403: the holder's credential was revoked) means it cannot be kept: say so.
+                    await lost.CancelAsync();
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

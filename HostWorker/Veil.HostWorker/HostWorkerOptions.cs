@@ -88,7 +88,7 @@ public sealed class HostWorkerOptions : ICheckedOptions
 
     public IEnumerable<string> Problems()
     {
-        if (HostName.Length > HostQueues.MaxHostNameLength || !StorageNames.IsValidQueueName(HostQueues.Commands(HostName)))
+        if (!StorageNames.IsValidHostName(HostName))
         {
             yield return $"{Section}:{nameof(HostName)} '{HostName}' must be 1-{HostQueues.MaxHostNameLength} lowercase letters, digits and single hyphens (it names the queue host-<name>).";
         }

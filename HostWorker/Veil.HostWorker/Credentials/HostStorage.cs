@@ -55,6 +55,6 @@ public sealed class HostStorage : IMessageParking
     {
         var body = message.Text.Length <= ParkedBodyMaxChars ? message.Text : message.Text[..ParkedBodyMaxChars] + $"… ({message.Text.Length} characters in all)";
         await SendAsync(HostMessageKind.Parked, new ParkedMessage("", message.Queue, message.MessageId, body, reason, message.DequeueCount, message.InsertedOn, DateTimeOffset.UtcNow), cancellationToken);
-        return $"sent to be parked by Orchestrations";
+        return "sent to be parked by Orchestrations";
     }
 }

@@ -56,9 +56,9 @@ public sealed record HostCommandRequest(string HostName, HostCommand Command);
 
 /// <summary>
 /// How a boot ended, for the server's record: the fault for operators and, in its own terms, for the tenant, and the
-/// hosts tried before the one it ended on (for placement's account).
+/// host it ended on (when ACTIVE) after the hosts tried before it (for placement's account).
 /// </summary>
-public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null, string? TenantFault = null, IReadOnlyList<PlacementAttempt>? Tried = null, string? FailureCode = null, Veil.Shared.Attestation.ExpectedMeasurement? Attestation = null);
+public sealed record BootOutcome(string ProjectId, Guid ServerId, ServerStatus Status, string? Fault = null, string? DomainXml = null, string? TenantFault = null, IReadOnlyList<PlacementAttempt>? Tried = null, string? FailureCode = null, Veil.Shared.Attestation.ExpectedMeasurement? Attestation = null, string? HostName = null);
 
 /// <summary>What a delete acts on: whether the server's boot has ended, and the server as recorded.</summary>
 public sealed record DeleteSubject(bool BootEnded, ServerRecord? Server);

@@ -73,7 +73,7 @@ public sealed class BootServer : TaskOrchestrator<BootServerInput, ServerStatus>
             if (answer is { Outcome: HostCommandOutcome.Succeeded })
             {
                 context.SetCustomStatus(new BootStatus(ServerStep.Active, candidate.HostName, claim?.Slot));
-                return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml, Tried: failures, Attestation: answer.Attestation));
+                return await EndAsync(context, new BootOutcome(input.ProjectId, guest.ServerId, ServerStatus.Active, DomainXml: answer.DomainXml, Tried: failures, Attestation: answer.Attestation, HostName: candidate.HostName));
             }
 
             failures.Add(new(candidate.HostName, answer is null ? reply.Silence() : $"{answer.Failure}"));

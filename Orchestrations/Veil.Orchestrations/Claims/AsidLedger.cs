@@ -62,26 +62,18 @@ public sealed class AsidLedger(StorageAccount storage, TimeProvider time)
     }
 
     /// <summary>Frees every slot the server holds on the provider. Returns how many.</summary>
-    public async Task<int> ReleaseAsync(string providerName, Guid serverId, CancellationToken cancellationToken = default)
-    {
-        var table = await storage.TableAsync(TableName);
-        var released = 0;
-        var id = serverId.ToString();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == providerName && e.GetString("ServerId") == id, cancellationToken: cancellationToken))
-        {
-            released += await ReleaseRowAsync(table, row, cancellationToken) ? 1 : 0;
-        }
-
-        return released;
-    }
+    public Task<int> ReleaseAsync(string providerName, Guid serverId, CancellationToken cancellationToken = default) =>
+        ReleaseWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {providerName} and ServerId eq {serverId.ToString()}"), cancellationToken);
 
     /// <summary>Frees every slot the server holds, on any provider. Returns how many.</summary>
-    public async Task<int> ReleaseServerAsync(Guid serverId, CancellationToken cancellationToken = default)
+    public Task<int> ReleaseServerAsync(Guid serverId, CancellationToken cancellationToken = default) =>
+        ReleaseWhereAsync(TableClient.CreateQueryFilter($"ServerId eq {serverId.ToString()}"), cancellationToken);
+
+    private async Task<int> ReleaseWhereAsync(string filter, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableName);
         var released = 0;
-        var id = serverId.ToString();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.GetString("ServerId") == id, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             released += await ReleaseRowAsync(table, row, cancellationToken) ? 1 : 0;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
@@ -117,7 +116,7 @@ public sealed class HostEnrollments(StorageAccount storage, string eventsQueue, 
 
     /// <summary>Why <paramref name="hostName"/> cannot be a host's name; null when it can.</summary>
     public static string? HostNameProblem(string? hostName) =>
-        hostName is { Length: > 0 and <= HostQueues.MaxHostNameLength } && StorageNames.IsValidQueueName(HostQueues.Commands(hostName))
+        StorageNames.IsValidHostName(hostName)
             ? null
             : $"'{hostName}' is not a host name: use 1-{HostQueues.MaxHostNameLength} lowercase letters, digits and single hyphens (it names the queue host-<name> and the container veil-host-<name>).";
 

@@ -19,8 +19,7 @@ public sealed class RecordOutcome(ServerStore servers, PlacementAccounts account
         string? placement = null;
         if (await accounts.GetAsync(input.ServerId) is { } account)
         {
-            var current = await servers.GetAsync(input.ProjectId, input.ServerId);
-            var ended = account.EndedOn(input.Status == ServerStatus.Active ? current?.HostName : null, input.Tried ?? []);
+            var ended = account.EndedOn(input.Status == ServerStatus.Active ? input.HostName : null, input.Tried ?? []);
             await accounts.SaveAsync(input.ServerId, ended);
             placement = ended.Explain();
         }

@@ -24,6 +24,9 @@ public sealed class VeilAuthOptions : ICheckedOptions
 
     public string Audience { get; set; } = VeilTokens.ApiAudience;
 
+    /// <summary>Whether tokens come from an OpenID Connect provider (<see cref="Authority"/>) rather than the local key.</summary>
+    public bool UsesAuthority => !string.IsNullOrWhiteSpace(Authority);
+
     /// <summary>The signing key's bytes; null when none is set or it is unusable (<see cref="Problems"/> says why).</summary>
     public byte[]? SigningKeyBytes()
     {

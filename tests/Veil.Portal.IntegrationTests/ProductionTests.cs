@@ -1,14 +1,171 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Veil.Testing;
 
 namespace Veil.Portal.IntegrationTests;
 
-/// <summary>The Portal as it runs outside Development: HSTS, cookies only over HTTPS, an error page that exists.</summary>
-public sealed class ProductionTests : IDisposable
+/// <summary>
+/// The Portal as it runs outside Development: users sign in through the OpenID Connect provider (a real one on
+/// Kestrel, over HTTPS) and the API is called with their own access token; HSTS, cookies only over HTTPS, an error
+/// page that exists.
+/// </summary>
+public sealed partial class ProductionTests : IAsyncLifetime
 {
-    private readonly TestPortal portal = new("Prod-pass-2026!", "Production");
+    private TestOidcAuthority provider = default!;
+    private RecordingApi api = default!;
+    private TestPortal portal = default!;
 
-    private HttpClient Client() => portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://portal.example") });
+    public async ValueTask InitializeAsync()
+    {
+        provider = await TestOidcAuthority.StartAsync(https: true);
+        api = await RecordingApi.StartAsync();
+        portal = new TestPortal("unused", "Production", new Dictionary<string, string?> { ["Portal:ApiBaseUrl"] = api.BaseUrl }, provider);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        portal.Dispose();
+        await api.DisposeAsync();
+        await provider.DisposeAsync();
+    }
+
+    private const string AccountsDenied = "/account/denied";
+
+    // Not a loopback name: HSTS is never sent to localhost.
+    private HttpClient Client() => portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(TestPortal.ProviderClientBase) });
+
+    [Fact]
+    public async Task Anonymous_SentThroughTheProvider_BackSignedIn_AndTheApiIsCalledWithTheirOwnToken()
+    {
+        using var client = Client();
+
+        var anonymous = await client.GetAsync("/servers");
+        var back = await CompleteAtProviderAsync(client, anonymous);
+        var page = await client.GetAsync("/servers");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.StartsWith(provider.Issuer + "/authorize?", anonymous.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("code_challenge_method=S256", anonymous.Headers.Location.Query, StringComparison.Ordinal);
+        Assert.Equal("/servers", back.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("alice · project demo · tenant", html, StringComparison.Ordinal);
+        Assert.Equal(["Bearer " + provider.AccessTokens.Single()], api.Authorizations("/api/servers"));
+    }
+
+    [Fact]
+    public async Task AdminAtTheProvider_IsAdminInThePortal_ATenantIsNot()
+    {
+        provider.User = new TestOidcAuthority.Person("u-root", "root", "ops", "admin");
+        using var admin = Client();
+        await SignInAsync(admin);
+        provider.User = new TestOidcAuthority.Person("u-bob", "bob", "other", "tenant");
+        using var tenant = Client();
+        await SignInAsync(tenant);
+
+        var adminPage = await admin.GetStringAsync("/admin/accounts");
+        var tenantAnswer = await tenant.GetAsync("/admin/accounts");
+        var denied = await tenant.GetAsync(tenantAnswer.Headers.Location);
+
+        Assert.Contains("root · project ops · admin", adminPage, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"accounts-at-provider\"", adminPage, StringComparison.Ordinal);
+        Assert.Equal(AccountsDenied, tenantAnswer.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("<b>bob</b> (project other, role tenant)", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> Refusals => new()
+    {
+        { "no project", "access token has no 'project' claim" },
+        { "another audience", "access token is for 'someone-else', not for the Veil API ('veil-api', Auth:Audience)" },
+        { "refused at the provider", "The identity provider refused the sign-in: access_denied (The user did not allow the sign-in.)." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task SignInTheApiCouldNotHonour_Refused_SayingWhy_AndNobodyIsSignedIn(string what, string why)
+    {
+        switch (what)
+        {
+            case "no project":
+                provider.User = provider.User with { Project = null };
+                break;
+            case "another audience":
+                provider.ApiAudience = "someone-else";
+                break;
+            default:
+                provider.RefuseWith = "access_denied";
+                break;
+        }
+
+        using var client = Client();
+
+        var back = await CompleteAtProviderAsync(client, await client.GetAsync("/account/login?returnUrl=%2Fservers"));
+        var html = await back.Content.ReadAsStringAsync();
+        var after = await client.GetAsync("/servers");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, back.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(why), html, StringComparison.Ordinal);
+        Assert.StartsWith(provider.Issuer + "/authorize?", after.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Empty(api.Authorizations("/api/servers"));
+    }
+
+    [Fact]
+    public async Task TokenEnded_TheUserIsSentBackToTheProvider_AndComesBackWithANewToken()
+    {
+        provider.TokenLifetime = TimeSpan.FromSeconds(3);
+        using var client = Client();
+        await SignInAsync(client);
+
+        // However slow the machine, the cookie cannot outlive the token inside it.
+        var ended = await Eventually.Until(() => client.GetAsync("/servers"), r => r.StatusCode == HttpStatusCode.Redirect, r => $"still {r.StatusCode}");
+        provider.TokenLifetime = TimeSpan.FromMinutes(10);
+        await CompleteAtProviderAsync(client, ended);
+        await client.GetAsync("/servers");
+
+        Assert.StartsWith(provider.Issuer + "/authorize?", ended.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Equal(2, provider.AccessTokens.Count);
+        Assert.Equal("Bearer " + provider.AccessTokens[1], api.Authorizations("/api/servers")[^1]);
+    }
+
+    [Fact]
+    public async Task SignOut_EndsThePortalSessionAndTheProviders()
+    {
+        using var client = Client();
+        await SignInAsync(client);
+        var page = await client.GetStringAsync("/servers");
+        var token = AntiforgeryField().Match(page);
+        using var browser = provider.Browser();
+
+        var signedOut = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value),
+        }));
+        var atProvider = await browser.GetAsync(signedOut.Headers.Location);
+        var callback = await client.GetAsync(atProvider.Headers.Location);
+        var landing = await client.GetStringAsync(callback.Headers.Location);
+        var after = await client.GetAsync("/servers");
+
+        Assert.StartsWith(provider.Issuer + "/logout?", signedOut.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("id_token_hint=", signedOut.Headers.Location.Query, StringComparison.Ordinal);
+        Assert.Equal(1, provider.EndedSessions);
+        Assert.Contains("data-testid=\"signed-out\"", landing, StringComparison.Ordinal);
+        Assert.StartsWith(provider.Issuer + "/authorize?", after.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OverHttps_HstsSent_AndEveryCookieIsSecure()
+    {
+        using var client = Client();
+
+        var login = await client.GetAsync("/account/login");
+        var back = await CompleteAtProviderAsync(client, login);
+
+        Assert.Contains("max-age=", login.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+        Assert.All(login.Headers.GetValues("Set-Cookie").Concat(back.Headers.GetValues("Set-Cookie")),
+            c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(back.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Cookies=", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task ErrorPage_Exists_SaysWhatHappenedAndTheRequestId()
@@ -24,51 +181,40 @@ public sealed class ProductionTests : IDisposable
     }
 
     [Fact]
-    public async Task OverHttps_HstsSent_AndTheSignInAndAntiforgeryCookiesAreSecure()
+    public async Task CreateAccount_Refused_AccountsAreTheProviders()
     {
-        using var client = Client();
-        await CreateAccountAsync("alice", "demo", "tenant", portal.Password);
+        var result = await ProgramRun.RunAsync("Veil.Portal.dll", new Dictionary<string, string> { ["Auth:Authority"] = provider.Issuer, ["Portal:Database"] = portal.DatabasePath },
+            TimeSpan.FromMinutes(2), ["create-account", "carol", "ops", "admin"], "Carol-pass-2026!\n");
 
-        var form = await client.GetAsync("/account/login");
-        var signedIn = await TestPortal.SignInAsync(client, "alice", portal.Password, "/servers");
-
-        Assert.Contains("max-age=", form.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
-        Assert.All(form.Headers.GetValues("Set-Cookie"), c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Contains(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal) && c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("sign in through the OpenID Connect provider (Auth:Authority), where their accounts are made", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(portal.DatabasePath));
     }
 
-    [Fact]
-    public async Task CreateAccount_PasswordFromStandardInput_SignsIn_AndASecondOfTheSameNameIsRefused()
+    private async Task SignInAsync(HttpClient client)
     {
-        using var client = Client();
-
-        var created = await CreateAccountAsync("carol", "ops", "admin", "Carol-pass-2026!");
-        var again = await CreateAccountAsync("carol", "ops", "admin", "Carol-pass-2026!");
-        var signedIn = await TestPortal.SignInAsync(client, "carol", "Carol-pass-2026!", "/admin/hosts");
-
-        Assert.Equal((0, "created carol (admin, project ops)"), (created.ExitCode, created.Output.Trim()));
-        Assert.Equal(1, again.ExitCode);
-        Assert.Contains("an account named 'carol' exists already", again.Error, StringComparison.Ordinal);
-        Assert.Equal("/admin/hosts", signedIn.Headers.Location!.OriginalString);
+        var back = await CompleteAtProviderAsync(client, await client.GetAsync("/account/login?returnUrl=%2Fservers"));
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
     }
 
-    [Fact]
-    public async Task NoDemoAccountsOutsideDevelopment()
+    /// <summary>What the browser does after the Portal sent it to the provider: the provider signs the user in and
+    /// posts the answer back to the Portal (form_post); the answer is the Portal's.</summary>
+    private async Task<HttpResponseMessage> CompleteAtProviderAsync(HttpClient portalClient, HttpResponseMessage toProvider)
     {
-        using var client = Client();
-
-        var response = await TestPortal.SignInAsync(client, "alice", portal.Password);
-
-        Assert.StartsWith("/account/login?error=invalid", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, toProvider.StatusCode);
+        using var browser = provider.Browser();
+        var form = await browser.GetStringAsync(toProvider.Headers.Location);
+        var action = new Uri(WebUtility.HtmlDecode(FormAction().Match(form).Groups["action"].Value));
+        var fields = HiddenField().Matches(form).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        return await portalClient.PostAsync(action.PathAndQuery, new FormUrlEncodedContent(fields));
     }
 
-    private async Task<Veil.Testing.ProgramRun.Result> CreateAccountAsync(string name, string project, string role, string password)
-    {
-        _ = portal.Services; // the Portal has made its database
-        return await Veil.Testing.ProgramRun.RunAsync("Veil.Portal.dll", new Dictionary<string, string> { ["Portal:Database"] = portal.DatabasePath },
-            TimeSpan.FromMinutes(2), ["create-account", name, project, role], password + "\n");
-    }
+    [GeneratedRegex("<form method=\"post\" action=\"(?<action>[^\"]+)\"")]
+    private static partial Regex FormAction();
 
-    public void Dispose() => portal.Dispose();
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\"")]
+    private static partial Regex HiddenField();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 }

@@ -195,6 +195,28 @@ public sealed partial class SignInTests : IDisposable
         Assert.Contains("Your address has tried to sign in too often in the last minute", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CreateAccount_PasswordFromStandardInput_SignsIn_AndASecondOfTheSameNameIsRefused()
+    {
+        using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var created = await CreateAccountAsync("carol", "ops", "admin", "Carol-pass-2026!");
+        var again = await CreateAccountAsync("carol", "ops", "admin", "Carol-pass-2026!");
+        var signedIn = await SignInAsync(client, "carol", "Carol-pass-2026!", "/admin/hosts");
+
+        Assert.Equal((0, "created carol (admin, project ops)"), (created.ExitCode, created.Output.Trim()));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("an account named 'carol' exists already", again.Error, StringComparison.Ordinal);
+        Assert.Equal("/admin/hosts", signedIn.Headers.Location!.OriginalString);
+    }
+
+    private async Task<Veil.Testing.ProgramRun.Result> CreateAccountAsync(string name, string project, string role, string password)
+    {
+        _ = portal.Services; // the Portal has made its database
+        return await Veil.Testing.ProgramRun.RunAsync("Veil.Portal.dll", new Dictionary<string, string> { ["environment"] = "Development", ["Portal:Database"] = portal.DatabasePath },
+            TimeSpan.FromMinutes(2), ["create-account", name, project, role], password + "\n");
+    }
+
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/") =>
         TestPortal.SignInAsync(client, user, password, returnUrl);
 

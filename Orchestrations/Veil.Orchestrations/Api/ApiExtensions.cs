@@ -12,16 +12,18 @@ public static class ApiExtensions
     public static WebApplicationBuilder AddVeilApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddCheckedOptions<VeilAuthOptions>(builder.Configuration, VeilAuthOptions.Section);
+        builder.Services.AddVeilAuthOptions(builder.Configuration, builder.Environment);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<VeilAuthOptions>>((o, options) =>
         {
             var auth = options.Value;
             o.MapInboundClaims = false;
-            if (!string.IsNullOrWhiteSpace(auth.Authority))
+            if (auth.UsesAuthority)
             {
                 o.Authority = auth.Authority;
                 o.Audience = auth.Audience;
+                o.RequireHttpsMetadata = AuthOptionsExtensions.RequireHttpsMetadata(builder.Environment);
+                o.TokenValidationParameters.NameClaimType = VeilTokens.SubjectClaim;
                 return;
             }
 

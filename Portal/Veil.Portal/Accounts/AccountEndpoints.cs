@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 
 namespace Veil.Portal.Accounts;
@@ -13,12 +15,50 @@ internal static class AccountEndpoints
     /// <summary>Where a signed-in user is sent for a page their role may not open (an admin page, to a tenant).</summary>
     public const string DeniedPath = "/account/denied";
 
+    /// <summary>Where a user who is not signed in is sent, with the page they wanted as <c>returnUrl</c>.</summary>
+    public const string LoginPath = "/account/login";
+
+    /// <summary>Where a user signed out of the Portal and of the provider lands.</summary>
+    public const string SignedOutPath = "/account/signed-out";
+
     public static void MapAccounts(this WebApplication app)
     {
         app.MapGet(DeniedPath, (HttpContext http) => Results.Content(DeniedPage(http.User), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden));
-        app.MapGet("/account/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error) =>
+        if (AccountExtensions.UsesProvider(app.Configuration))
+        {
+            MapProviderSignIn(app);
+        }
+        else
+        {
+            MapLocalSignIn(app);
+        }
+    }
+
+    /// <summary>Signing in is the provider's: the sign-in page sends the user there, and signing out ends both sessions.</summary>
+    private static void MapProviderSignIn(WebApplication app)
+    {
+        app.MapGet(LoginPath, (string? returnUrl) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [ProviderSignIn.Scheme]));
+        app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery) =>
+            await antiforgery.IsRequestValidAsync(http)
+                ? Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [CookieAuthenticationDefaults.AuthenticationScheme, ProviderSignIn.Scheme])
+                : Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest));
+        app.MapGet(SignedOutPath, () => Results.Content($$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Signed out · Veil</title>{{Style}}</head><body><main>
+              <h1>Signed out</h1>
+              <p data-testid="signed-out">You are signed out of Veil and of your identity provider.</p>
+              <p><a href="{{LoginPath}}">Sign in again</a></p>
+            </main></body></html>
+            """, "text/html; charset=utf-8"));
+    }
+
+    /// <summary>The Portal's own sign-in form, for its local accounts.</summary>
+    private static void MapLocalSignIn(WebApplication app)
+    {
+        app.MapGet(LoginPath, (HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error) =>
             Results.Content(Page(antiforgery.GetAndStoreTokens(http), returnUrl, error), "text/html; charset=utf-8"));
-        app.MapPost("/account/login", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn, SignInThrottle throttle) =>
+        app.MapPost(LoginPath, async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn, SignInThrottle throttle) =>
         {
             if (!await antiforgery.IsRequestValidAsync(http))
             {
@@ -54,7 +94,7 @@ internal static class AccountEndpoints
             }
 
             await signIn.SignOutAsync();
-            return Results.LocalRedirect("/account/login");
+            return Results.LocalRedirect(LoginPath);
         });
     }
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Veil.Hosting;
@@ -13,47 +11,33 @@ public static class AccountExtensions
     /// <summary>Pages only admins see (the API enforces the same on its side).</summary>
     public const string AdminPolicy = "admin";
 
-    /// <summary>Identity on SQLite with cookie sign-in, the seeder, and the API client that mints tokens per account.</summary>
+    /// <summary>
+    /// How users sign in — through the OpenID Connect provider when <c>Auth:Authority</c> is set
+    /// (<see cref="ProviderSignIn"/>), else with the Portal's own accounts, which only a Development Portal may have
+    /// (<see cref="LocalAccounts"/>) — and the API client that calls as the signed-in user.
+    /// </summary>
     public static WebApplicationBuilder AddPortalAccounts(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var development = builder.Environment.IsDevelopment();
-        builder.Services.AddCheckedOptions<PortalOptions>(builder.Configuration, PortalOptions.Section)
-            .Validate(o => development || o.DemoPasswords.Count == 0,
-                $"{PortalOptions.Section}:{nameof(PortalOptions.DemoPasswords)} is set, but demo accounts exist only in a Development Portal; create accounts with `Veil.Portal create-account`.");
-        builder.Services.AddCheckedOptions<VeilAuthOptions>(builder.Configuration, VeilAuthOptions.Section)
-            .Validate(o => o.SigningKeyBytes() is not null, $"{VeilAuthOptions.Section}:{nameof(VeilAuthOptions.SigningKey)} is required by the Portal: it signs the token of each call it makes to the API for the signed-in account.");
+        builder.Services.AddCheckedOptions<PortalOptions>(builder.Configuration, PortalOptions.Section);
+        builder.Services.AddVeilAuthOptions(builder.Configuration, builder.Environment)
+            .Validate(o => development || o.UsesAuthority,
+                $"{VeilAuthOptions.Section}:{nameof(VeilAuthOptions.Authority)} is required outside Development: the Portal signs users in through your OpenID Connect provider (with Portal:Oidc:ClientId and Portal:Oidc:ClientSecret); its own accounts and the tokens it would mint for them are a Development convenience.");
+        if (UsesProvider(builder.Configuration))
+        {
+            builder.AddProviderSignIn();
+        }
+        else
+        {
+            builder.AddLocalAccounts();
+        }
+
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDbContext<PortalDbContext>((services, o) =>
-        {
-            var database = Path.GetFullPath(services.GetRequiredService<IOptions<PortalOptions>>().Value.Database);
-            Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-            o.UseSqlite($"Data Source={database}");
-        });
-        builder.Services.AddIdentity<VeilUser, IdentityRole>(o =>
-            {
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-            })
-            .AddEntityFrameworkStores<PortalDbContext>()
-            .AddClaimsPrincipalFactory<VeilClaimsFactory>();
-        builder.Services.ConfigureApplicationCookie(o =>
-        {
-            o.LoginPath = "/account/login";
-            o.AccessDeniedPath = AccountEndpoints.DeniedPath;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            // Outside Development the sign-in cookie never travels over plain HTTP.
-            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        });
         builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(o =>
-            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, p => p.RequireClaim(ApiTokens.RoleClaim, "admin"));
-        // The account decides on every request: a demoted admin is a tenant from their next request on, not when the cookie expires.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
-        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AccountRevalidation>();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddHostedService<AccountSeeder>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSignInRateLimit();
         builder.Services.AddSingleton<ApiTokens>();
@@ -64,4 +48,8 @@ public static class AccountExtensions
         });
         return builder;
     }
+
+    /// <summary>Whether users sign in through an OpenID Connect provider (<c>Auth:Authority</c> set).</summary>
+    public static bool UsesProvider(IConfiguration configuration) =>
+        (configuration.GetSection(VeilAuthOptions.Section).Get<VeilAuthOptions>() ?? new VeilAuthOptions()).UsesAuthority;
 }

@@ -28,6 +28,12 @@ public static class CreateAccountCommand
 
         var builder = WebApplication.CreateBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray());
         builder.Logging.ClearProviders(); // a command answers in its own words, not the database's log
+        if (AccountExtensions.UsesProvider(builder.Configuration) || !builder.Environment.IsDevelopment())
+        {
+            await Console.Error.WriteLineAsync("create-account: this Portal's users sign in through the OpenID Connect provider (Auth:Authority), where their accounts are made; the Portal's own accounts exist only in Development.");
+            return 2;
+        }
+
         builder.AddPortalAccounts();
         await using var app = builder.Build();
         using var scope = app.Services.CreateScope();

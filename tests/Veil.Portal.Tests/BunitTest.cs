@@ -63,6 +63,9 @@ public abstract class BunitTest : BunitContext
     {
         public Dictionary<string, string> Answers { get; } = [];
 
+        /// <summary>Paths answered with a bare status instead (401 for a token the API refuses).</summary>
+        public Dictionary<string, HttpStatusCode> Statuses { get; } = [];
+
         public List<string> Seen { get; } = [];
 
         /// <summary>Bodies sent, by path.</summary>
@@ -74,6 +77,11 @@ public abstract class BunitTest : BunitContext
             if (request.Content is not null)
             {
                 Bodies[request.RequestUri.AbsolutePath] = await request.Content.ReadAsStringAsync(cancellationToken);
+            }
+
+            if (Statuses.TryGetValue(request.RequestUri.AbsolutePath, out var status))
+            {
+                return new HttpResponseMessage(status);
             }
 
             return Answers.TryGetValue(request.RequestUri.AbsolutePath, out var json)

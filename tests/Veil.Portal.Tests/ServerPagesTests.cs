@@ -68,6 +68,17 @@ public sealed class ServerPagesTests : BunitTest
     }
 
     [Fact]
+    public void ServerList_TokenRefusedByTheApi_SaysToSignInAgain_NotThatTheApiIsDown()
+    {
+        Api.Statuses["/api/servers"] = System.Net.HttpStatusCode.Unauthorized;
+
+        var page = Render<Servers>();
+
+        page.WaitForAssertion(() => Assert.Contains("no longer accepts your sign-in", page.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain("could not be reached", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ServerDetail_ShowsTheConsoleLogTheHostPublished_OrSaysThereIsNone()
     {
         Api.Answers[$"/api/servers/{Id}"] = $$"""{"serverId":"{{Id}}","projectId":"demo","name":"web-1","flavorName":"tiny","status":"active"}""";

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -16,6 +17,9 @@ namespace Veil.Portal.Api;
 public sealed class VeilApi(HttpClient http, ApiTokens tokens)
 {
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(100);
+
+    /// <summary>What the user is told when the API refuses their token (401): it ended, or the provider withdrew it.</summary>
+    public const string SignInNotAccepted = "The API no longer accepts your sign-in (it has ended, or was withdrawn); reload the page to sign in again.";
 
     public async Task<IReadOnlyList<ServerRecord>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ServerRecord>>(user, "/api/servers", cancellationToken) ?? [];
@@ -242,7 +246,9 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
             throw new HttpRequestException($"The Orchestrations API answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
         }
 
-        return new ApiAnswer(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}", null);
+        return response.StatusCode == HttpStatusCode.Unauthorized
+            ? new ApiAnswer(response.StatusCode, SignInNotAccepted, null)
+            : new ApiAnswer(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}", null);
     }
 
     private async Task<HttpResponseMessage> SendAsync(ClaimsPrincipal user, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
@@ -270,6 +276,11 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return null;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new HttpRequestException(SignInNotAccepted, null, response.StatusCode);
         }
 
         response.EnsureSuccessStatusCode();

@@ -75,7 +75,7 @@ public abstract class VeilPage : ComponentBase, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
-            Unreachable = $"The Veil API could not be reached: {e.Message}";
+            Unreachable = e is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized } ? e.Message : $"The Veil API could not be reached: {e.Message}";
             Snackbar.Add($"Could not {what}: {e.Message} Try again in a moment.", Severity.Error);
             return false;
         }

@@ -14,6 +14,9 @@ public sealed partial record ProcessDescription(string Name, string Folder, stri
     /// <summary>The description's path.</summary>
     public static string Conf => Path.Combine(RepoPaths.Root, "infra", "processes.conf");
 
+    /// <summary>The build configuration the running test binary is from (<c>bin/&lt;configuration&gt;/net10.0</c>): start Veil's programs from the same.</summary>
+    public static string BuildConfiguration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     /// <summary>The simulated hosts every run starts (each a <c>hostworker</c> on its fixture).</summary>
     public static IReadOnlyList<string> SimulatedHosts => Line("simulated-hosts");
 

@@ -78,7 +78,7 @@ public sealed class VeilProcesses : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{storagePorts[1]}/veil;TableEndpoint=http://127.0.0.1:{storagePorts[2]}/veil;";
 
     /// <summary>The build the processes run from: the configuration this tool was built in.</summary>
-    private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+    private static string Configuration => ProcessDescription.BuildConfiguration;
 
     public async Task StartAsync()
     {

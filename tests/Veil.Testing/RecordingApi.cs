@@ -9,10 +9,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Veil.Portal.IntegrationTests;
+namespace Veil.Testing;
 
 /// <summary>
-/// Where the Portal under test sends its API calls, on a real Kestrel: it records the Authorization header of each
+/// A stand-in for the Orchestrations API where a Portal under test sends its calls, on a real Kestrel: it records the Authorization header of each
 /// call and answers every one with an empty list. What the API does with a token is the Orchestrations tests' subject;
 /// this one is about what the Portal sends.
 /// </summary>

@@ -7,7 +7,7 @@ using Veil.ServiceDefaults;
 
 if (args is ["create-account", ..])
 {
-    // `create-account <name> <project> <tenant|admin>`, the password on standard input: how accounts are made outside Development.
+    // `create-account <name> <project> <tenant|admin>`, the password on standard input: another local account for a Development Portal.
     return await CreateAccountCommand.RunAsync(args[1..]);
 }
 

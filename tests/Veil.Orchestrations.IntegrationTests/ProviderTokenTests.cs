@@ -21,6 +21,9 @@ public sealed class ProviderTokenTests : IAsyncLifetime
     private TestOidcAuthority stranger = default!;
     private WebApplicationFactory<Program> api = default!;
 
+    // Given to the API beside the provider: it must not make a locally minted token good.
+    private readonly Veil.Identity.VeilAuthOptions local = new() { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+
     public async ValueTask InitializeAsync()
     {
         provider = await TestOidcAuthority.StartAsync();
@@ -30,6 +33,7 @@ public sealed class ProviderTokenTests : IAsyncLifetime
             ["Storage:ConnectionString"] = Azurite.Shared.ConnectionString,
             ["DurableTask:TaskHubName"] = "oidc" + Guid.NewGuid().ToString("N")[..6],
             ["Auth:Authority"] = provider.Issuer,
+            ["Auth:SigningKey"] = local.SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -73,8 +77,7 @@ public sealed class ProviderTokenTests : IAsyncLifetime
         {
             "another audience" => provider.IssueAccessToken(alice, audience: "someone-else"),
             "another provider" => stranger.IssueAccessToken(alice),
-            _ => Veil.Identity.VeilTokens.Issue(new Veil.Identity.VeilAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
-                DateTimeOffset.UtcNow, "u-alice", "demo", "admin", TimeSpan.FromMinutes(5)),
+            _ => Veil.Identity.VeilTokens.Issue(local, DateTimeOffset.UtcNow, "u-alice", "demo", "admin", TimeSpan.FromMinutes(5)),
         };
         using var client = Client(token);
 

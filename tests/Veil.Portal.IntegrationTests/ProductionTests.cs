@@ -154,6 +154,26 @@ public sealed partial class ProductionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignOut_ProviderOffersNoSignOut_SignedOutOfThePortal_AndToldTheProvidersSessionGoesOn()
+    {
+        provider.OffersEndSession = false;
+        using var client = Client();
+        await SignInAsync(client);
+        var token = AntiforgeryField().Match(await client.GetStringAsync("/servers"));
+
+        var signedOut = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = WebUtility.HtmlDecode(token.Groups["value"].Value),
+        }));
+        var landing = await client.GetStringAsync(signedOut.Headers.Location);
+        var after = await client.GetAsync("/servers");
+
+        Assert.Equal("/account/signed-out?provider=kept", signedOut.Headers.Location!.OriginalString);
+        Assert.Contains("your session there goes on", landing, StringComparison.Ordinal);
+        Assert.StartsWith(provider.Issuer + "/authorize?", after.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OverHttps_HstsSent_AndEveryCookieIsSecure()
     {
         using var client = Client();

@@ -26,7 +26,7 @@ public abstract class BunitTest : BunitContext
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("alice");
         Authorization.SetClaims(new Claim(ApiTokens.ProjectClaim, "demo"), new Claim(ApiTokens.RoleClaim, "tenant"));
-        var tokens = new ApiTokens(Options.Create(new Veil.Identity.VeilAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }), TimeProvider.System);
+        var tokens = new ApiTokens(new SignInMode(ThroughProvider: false), Options.Create(new Veil.Identity.VeilAuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }), TimeProvider.System);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(new VeilApi(new HttpClient(Api) { BaseAddress = new Uri("http://api.test") }, tokens));
 

@@ -29,6 +29,7 @@ public sealed class TestOidcAuthority : IAsyncDisposable
     private readonly string keyId = Guid.NewGuid().ToString("N")[..8];
     private readonly ConcurrentDictionary<string, Grant> codes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> accessTokens = new();
+    private readonly ConcurrentDictionary<string, bool> idTokens = new(StringComparer.Ordinal);
     private readonly WebApplication app;
     private int endedSessions;
 
@@ -45,20 +46,28 @@ public sealed class TestOidcAuthority : IAsyncDisposable
             }
         }));
         app = builder.Build();
-        app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        app.MapGet("/.well-known/openid-configuration", () =>
         {
-            ["issuer"] = Issuer,
-            ["authorization_endpoint"] = Issuer + "/authorize",
-            ["token_endpoint"] = Issuer + "/token",
-            ["jwks_uri"] = Issuer + "/jwks",
-            ["end_session_endpoint"] = Issuer + "/logout",
-            ["response_types_supported"] = new[] { "code" },
-            ["response_modes_supported"] = new[] { "query", "form_post" },
-            ["subject_types_supported"] = new[] { "public" },
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            ["code_challenge_methods_supported"] = new[] { "S256" },
-            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "client_secret_basic" },
-        }));
+            var discovery = new Dictionary<string, object>
+            {
+                ["issuer"] = Issuer,
+                ["authorization_endpoint"] = Issuer + "/authorize",
+                ["token_endpoint"] = Issuer + "/token",
+                ["jwks_uri"] = Issuer + "/jwks",
+                ["response_types_supported"] = new[] { "code" },
+                ["response_modes_supported"] = new[] { "query", "form_post" },
+                ["subject_types_supported"] = new[] { "public" },
+                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+                ["code_challenge_methods_supported"] = new[] { "S256" },
+                ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "client_secret_basic" },
+            };
+            if (OffersEndSession)
+            {
+                discovery["end_session_endpoint"] = Issuer + "/logout";
+            }
+
+            return Results.Json(discovery);
+        });
         app.MapGet("/jwks", () =>
         {
             var p = key.ExportParameters(includePrivateParameters: false);
@@ -68,9 +77,14 @@ public sealed class TestOidcAuthority : IAsyncDisposable
         app.MapPost("/token", Token);
         app.MapGet("/logout", (HttpRequest request) =>
         {
-            Interlocked.Increment(ref endedSessions);
             var back = request.Query["post_logout_redirect_uri"].ToString();
-            return back.Length == 0 ? Results.Text("signed out") : Results.Redirect(back + (back.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "state=" + Uri.EscapeDataString(request.Query["state"].ToString()));
+            if (!idTokens.ContainsKey(request.Query["id_token_hint"].ToString()) || (back.Length > 0 && !RedirectUris.Contains(back)))
+            {
+                return Results.BadRequest($"id_token_hint is not one this provider issued, or post_logout_redirect_uri '{back}' is not registered");
+            }
+
+            Interlocked.Increment(ref endedSessions);
+            return back.Length == 0 ? Results.Text("signed out") : Results.Redirect(back + "?state=" + Uri.EscapeDataString(request.Query["state"].ToString()));
         });
     }
 
@@ -97,6 +111,9 @@ public sealed class TestOidcAuthority : IAsyncDisposable
 
     /// <summary>An OAuth error code (<c>access_denied</c>) the authorize endpoint answers with instead of signing in.</summary>
     public string? RefuseWith { get; set; }
+
+    /// <summary>Whether its discovery document names an end-session endpoint (some providers offer none).</summary>
+    public bool OffersEndSession { get; set; } = true;
 
     /// <summary>How long the tokens it issues last.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
@@ -204,10 +221,12 @@ public sealed class TestOidcAuthority : IAsyncDisposable
 
         var idClaims = Claims(grant.Person);
         idClaims["nonce"] = grant.Nonce;
+        var idToken = Sign(idClaims, ClientId, TokenLifetime);
+        idTokens[idToken] = true;
         return Results.Json(new Dictionary<string, object>
         {
             ["token_type"] = "Bearer",
-            ["id_token"] = Sign(idClaims, ClientId, TokenLifetime),
+            ["id_token"] = idToken,
             ["access_token"] = IssueAccessToken(grant.Person),
             ["expires_in"] = (int)TokenLifetime.TotalSeconds,
             ["scope"] = grant.Scope,

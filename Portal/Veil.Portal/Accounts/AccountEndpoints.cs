@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 
 namespace Veil.Portal.Accounts;
@@ -24,7 +26,7 @@ internal static class AccountEndpoints
     public static void MapAccounts(this WebApplication app)
     {
         app.MapGet(DeniedPath, (HttpContext http) => Results.Content(DeniedPage(http.User), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden));
-        if (AccountExtensions.UsesProvider(app.Configuration))
+        if (app.Services.GetRequiredService<SignInMode>().ThroughProvider)
         {
             MapProviderSignIn(app);
         }
@@ -39,15 +41,26 @@ internal static class AccountEndpoints
     {
         app.MapGet(LoginPath, (string? returnUrl) =>
             Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [ProviderSignIn.Scheme]));
-        app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery) =>
-            await antiforgery.IsRequestValidAsync(http)
-                ? Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [CookieAuthenticationDefaults.AuthenticationScheme, ProviderSignIn.Scheme])
-                : Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest));
-        app.MapGet(SignedOutPath, () => Results.Content($$"""
+        app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, IOptionsMonitor<OpenIdConnectOptions> provider) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            // This browser's session ends here, whatever becomes of the provider's.
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return await ProviderSignIn.EndSessionEndpointAsync(provider.Get(ProviderSignIn.Scheme), http.RequestAborted) is null
+                ? Results.LocalRedirect(SignedOutPath + "?provider=kept")
+                : Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [ProviderSignIn.Scheme]);
+        });
+        app.MapGet(SignedOutPath, (string? provider) => Results.Content($$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Signed out · Veil</title>{{Style}}</head><body><main>
               <h1>Signed out</h1>
-              <p data-testid="signed-out">You are signed out of Veil and of your identity provider.</p>
+              <p data-testid="signed-out">{{(provider == "kept"
+                  ? "You are signed out of Veil. Your identity provider could not be reached or offers applications no sign-out, so your session there goes on: on a shared computer, sign out there too."
+                  : "You are signed out of Veil and of your identity provider.")}}</p>
               <p><a href="{{LoginPath}}">Sign in again</a></p>
             </main></body></html>
             """, "text/html; charset=utf-8"));

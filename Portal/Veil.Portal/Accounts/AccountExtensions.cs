@@ -24,7 +24,9 @@ public static class AccountExtensions
         builder.Services.AddVeilAuthOptions(builder.Configuration, builder.Environment)
             .Validate(o => development || o.UsesAuthority,
                 $"{VeilAuthOptions.Section}:{nameof(VeilAuthOptions.Authority)} is required outside Development: the Portal signs users in through your OpenID Connect provider (with Portal:Oidc:ClientId and Portal:Oidc:ClientSecret); its own accounts and the tokens it would mint for them are a Development convenience.");
-        if (UsesProvider(builder.Configuration))
+        var mode = SignInMode.From(builder.Configuration);
+        builder.Services.AddSingleton(mode);
+        if (mode.ThroughProvider)
         {
             builder.AddProviderSignIn();
         }
@@ -48,8 +50,4 @@ public static class AccountExtensions
         });
         return builder;
     }
-
-    /// <summary>Whether users sign in through an OpenID Connect provider (<c>Auth:Authority</c> set).</summary>
-    public static bool UsesProvider(IConfiguration configuration) =>
-        (configuration.GetSection(VeilAuthOptions.Section).Get<VeilAuthOptions>() ?? new VeilAuthOptions()).UsesAuthority;
 }

@@ -15,7 +15,11 @@ internal sealed class ApiTokenRevalidation(ILoggerFactory logs, TimeProvider tim
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(10);
 
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        Task.FromResult(authenticationState.User.FindFirstValue(ApiTokens.AccessTokenClaim) is { } token
-            && new JsonWebTokenHandler().CanReadToken(token)
-            && new JsonWebToken(token).ValidTo > time.GetUtcNow().UtcDateTime);
+        Task.FromResult(Lasts(authenticationState.User, time.GetUtcNow()));
+
+    /// <summary>Whether the user's access token still lasts at <paramref name="now"/>.</summary>
+    internal static bool Lasts(ClaimsPrincipal user, DateTimeOffset now) =>
+        user.FindFirstValue(ApiTokens.AccessTokenClaim) is { } token
+        && new JsonWebTokenHandler().CanReadToken(token)
+        && new JsonWebToken(token).ValidTo > now.UtcDateTime;
 }

@@ -9,7 +9,7 @@ namespace Veil.Portal.Accounts;
 /// (<c>Auth:Authority</c>): the user's own access token, kept in their sign-in cookie. Otherwise (local accounts, a
 /// Development convenience): minted here with the API's own <c>Auth</c> settings.
 /// </summary>
-public sealed class ApiTokens(IOptions<VeilAuthOptions> options, TimeProvider time)
+public sealed class ApiTokens(SignInMode mode, IOptions<VeilAuthOptions> options, TimeProvider time)
 {
     public const string ProjectClaim = VeilTokens.ProjectClaim;
     public const string RoleClaim = VeilTokens.RoleClaim;
@@ -21,7 +21,7 @@ public sealed class ApiTokens(IOptions<VeilAuthOptions> options, TimeProvider ti
     public string For(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (options.Value.UsesAuthority)
+        if (mode.ThroughProvider)
         {
             return user.FindFirstValue(AccessTokenClaim)
                 ?? throw new InvalidOperationException("The user is not signed in through the identity provider: there is no access token to call the API with.");

@@ -28,7 +28,7 @@ public static class CreateAccountCommand
 
         var builder = WebApplication.CreateBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray());
         builder.Logging.ClearProviders(); // a command answers in its own words, not the database's log
-        if (AccountExtensions.UsesProvider(builder.Configuration) || !builder.Environment.IsDevelopment())
+        if (SignInMode.From(builder.Configuration).ThroughProvider || !builder.Environment.IsDevelopment())
         {
             await Console.Error.WriteLineAsync("create-account: this Portal's users sign in through the OpenID Connect provider (Auth:Authority), where their accounts are made; the Portal's own accounts exist only in Development.");
             return 2;

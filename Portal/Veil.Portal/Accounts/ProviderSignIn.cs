@@ -50,7 +50,7 @@ internal static class ProviderSignIn
                 o.SlidingExpiration = false;
             })
             .AddOpenIdConnect(Scheme, _ => { });
-        builder.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<IOptions<VeilAuthOptions>, IOptions<ProviderSignInOptions>>((o, auth, client) =>
+        builder.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<IOptions<VeilAuthOptions>, IOptions<ProviderSignInOptions>, TimeProvider>((o, auth, client, time) =>
         {
             o.Authority = auth.Value.Authority;
             o.RequireHttpsMetadata = AuthOptionsExtensions.RequireHttpsMetadata(builder.Environment);
@@ -67,17 +67,17 @@ internal static class ProviderSignIn
                 o.Scope.Add(scope);
             }
 
-            o.Events.OnTokenValidated = context => TokenValidated(context, auth.Value.Audience);
+            o.Events.OnTokenValidated = context => TokenValidated(context, auth.Value.Audience, time);
             o.Events.OnRemoteFailure = RemoteFailure;
         });
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, ApiTokenRevalidation>();
     }
 
     /// <summary>The Portal's principal for the user: who (from the id token), and project and role from the access token.</summary>
-    private static Task TokenValidated(TokenValidatedContext context, string audience)
+    private static Task TokenValidated(TokenValidatedContext context, string audience, TimeProvider time)
     {
         var accessToken = context.TokenEndpointResponse?.AccessToken;
-        if (ApiTokenProblem(accessToken, audience) is { } problem)
+        if (ApiTokenProblem(accessToken, audience, context.SecurityToken?.Issuer, time.GetUtcNow()) is { } problem)
         {
             context.Fail(problem);
             return Task.CompletedTask;
@@ -114,7 +114,7 @@ internal static class ProviderSignIn
 
     /// <summary>Why the API would refuse the access token the provider issued, or null: caught at sign-in, where the
     /// operator can be told what to configure, not later as a page that cannot load.</summary>
-    internal static string? ApiTokenProblem(string? accessToken, string audience)
+    internal static string? ApiTokenProblem(string? accessToken, string audience, string? issuer, DateTimeOffset now)
     {
         const string Fix = "configure the provider so that the Portal's users get one";
         if (string.IsNullOrEmpty(accessToken))
@@ -129,17 +129,46 @@ internal static class ProviderSignIn
         }
 
         var token = handler.ReadJsonWebToken(accessToken);
+        if (issuer is not null && token.Issuer != issuer)
+        {
+            return $"The identity provider's access token is issued by '{token.Issuer}', not by '{issuer}' (Auth:Authority, which issued the sign-in); the API would refuse it (have the provider issue access tokens of the same version as its id tokens).";
+        }
+
         if (!token.Audiences.Contains(audience, StringComparer.Ordinal))
         {
             return $"The identity provider's access token is for '{string.Join("', '", token.Audiences)}', not for the Veil API ('{audience}', Auth:Audience); the API would refuse it ({Fix}).";
         }
 
-        if (!token.TryGetClaim(VeilTokens.ProjectClaim, out var project) || string.IsNullOrWhiteSpace(project.Value))
+        var projects = token.Claims.Where(c => c.Type == VeilTokens.ProjectClaim).ToList();
+        if (projects is not [{ Value.Length: > 0 }] || string.IsNullOrWhiteSpace(projects[0].Value))
         {
-            return $"The identity provider's access token has no '{VeilTokens.ProjectClaim}' claim; the Veil API needs it to know whose servers are the user's (map the user's project into a '{VeilTokens.ProjectClaim}' claim of access tokens).";
+            return projects.Count > 1
+                ? $"The identity provider's access token has {projects.Count} '{VeilTokens.ProjectClaim}' values; the Veil API takes one project per user (map a single project into the claim)."
+                : $"The identity provider's access token has no '{VeilTokens.ProjectClaim}' claim; the Veil API needs it to know whose servers are the user's (map the user's project into a '{VeilTokens.ProjectClaim}' claim of access tokens).";
         }
 
-        return token.ValidTo == DateTime.MinValue ? "The identity provider's access token has no expiry ('exp'); the Portal keeps a user signed in only while their token lasts." : null;
+        if (token.ValidTo == DateTime.MinValue)
+        {
+            return "The identity provider's access token has no expiry ('exp'); the Portal keeps a user signed in only while their token lasts.";
+        }
+
+        return token.ValidTo <= now.UtcDateTime
+            ? $"The identity provider's access token had already ended when it arrived ({token.ValidTo:u}); check the clocks of the provider and of this machine."
+            : null;
+    }
+
+    /// <summary>Where the provider ends its own sessions, or null when it offers none or cannot be reached now.</summary>
+    public static async Task<string?> EndSessionEndpointAsync(OpenIdConnectOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            return (await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken)).EndSessionEndpoint is { Length: > 0 } endpoint ? endpoint : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // its discovery document could not be fetched or read
+        }
     }
 
     /// <summary>A sign-in that failed at the provider or on its way back: a page saying why, with a way to try again.</summary>

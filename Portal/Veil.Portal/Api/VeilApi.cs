@@ -19,7 +19,7 @@ public sealed class VeilApi(HttpClient http, ApiTokens tokens)
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(100);
 
     /// <summary>What the user is told when the API refuses their token (401): it ended, or the provider withdrew it.</summary>
-    public const string SignInNotAccepted = "The API no longer accepts your sign-in (it has ended, or was withdrawn); reload the page to sign in again.";
+    public const string SignInNotAccepted = "The API no longer accepts your sign-in (it has ended, or was withdrawn): sign out, then sign in again.";
 
     public async Task<IReadOnlyList<ServerRecord>> ListServersAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
         await GetAsync<List<ServerRecord>>(user, "/api/servers", cancellationToken) ?? [];

@@ -43,6 +43,12 @@ internal static class AccountEndpoints
             Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [ProviderSignIn.Scheme]));
         app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, IOptionsMonitor<OpenIdConnectOptions> provider) =>
         {
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                // The sign-in ended with its token before the click: nothing here to end, and no id token to name at the provider.
+                return Results.LocalRedirect(SignedOutPath + "?provider=kept");
+            }
+
             if (!await antiforgery.IsRequestValidAsync(http))
             {
                 return Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
@@ -59,7 +65,7 @@ internal static class AccountEndpoints
             <html lang="en"><head><meta charset="utf-8"><title>Signed out · Veil</title>{{Style}}</head><body><main>
               <h1>Signed out</h1>
               <p data-testid="signed-out">{{(provider == "kept"
-                  ? "You are signed out of Veil. Your identity provider could not be reached or offers applications no sign-out, so your session there goes on: on a shared computer, sign out there too."
+                  ? "You are signed out of Veil. Your session at your identity provider goes on (Veil could not end it): on a shared computer, sign out there too."
                   : "You are signed out of Veil and of your identity provider.")}}</p>
               <p><a href="{{LoginPath}}">Sign in again</a></p>
             </main></body></html>
@@ -101,6 +107,11 @@ internal static class AccountEndpoints
         }).RequireRateLimiting(SignInRateLimit.Policy);
         app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
         {
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                return Results.LocalRedirect(LoginPath); // signed out already (the cookie ended)
+            }
+
             if (!await antiforgery.IsRequestValidAsync(http))
             {
                 return Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);

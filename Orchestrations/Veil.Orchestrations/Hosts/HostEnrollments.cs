@@ -85,7 +85,7 @@ public sealed class HostEnrollments(StorageAccount storage, string eventsQueue, 
         await (await storage.QueueAsync(HostQueues.Commands(hostName))).SetAccessPolicyAsync([], cancellationToken);
         await (await storage.ContainerAsync(HostQueues.Container(hostName))).SetAccessPolicyAsync(PublicAccessType.None, [], cancellationToken: cancellationToken);
         await (await storage.TableAsync(TableName)).DeleteEntityAsync(PartitionKey, hostName, ETag.All, cancellationToken);
-        await (await storage.TableAsync(HostQueues.HostsTable)).DeleteEntityAsync(HostReports.PartitionKey, hostName, ETag.All, cancellationToken);
+        await new HostReports(storage).ForgetAsync(hostName, cancellationToken);
         return true;
     }
 

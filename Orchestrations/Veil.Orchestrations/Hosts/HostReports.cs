@@ -7,7 +7,8 @@ namespace Veil.Orchestrations.Hosts;
 
 /// <summary>
 /// Writes the hosts table (<see cref="HostQueues.HostsTable"/>: a host's last report and heartbeat), which placement
-/// reads. Only the Orchestrations side writes it, from messages it verified came from that host.
+/// reads. Only the Orchestrations side writes it, from messages it verified came from that host, and only here (a
+/// revoked host's row is removed here too).
 /// </summary>
 public sealed class HostReports(StorageAccount storage)
 {
@@ -38,5 +39,12 @@ public sealed class HostReports(StorageAccount storage)
         catch (RequestFailedException e) when (e.Status == 404)
         {
         }
+    }
+
+    /// <summary>Removes the host's row, so that placement forgets it (its enrollment was revoked).</summary>
+    public async Task ForgetAsync(string hostName, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(HostQueues.HostsTable);
+        await table.DeleteEntityAsync(PartitionKey, hostName, ETag.All, cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Veil.HostWorker.Credentials;
 using Veil.Shared.Contracts;
+using Veil.Shared.Hosts;
 using Veil.Storage;
 using Veil.Storage.Leases;
 
@@ -98,7 +99,7 @@ internal sealed partial class HostNameLease(
         var path = Path.Combine(directory, "hostworker.lock");
         try
         {
-            return new FileStream(path, OwnerOnly(new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None }));
+            return new FileStream(path, OwnerOnlyFile.Options(new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None }));
         }
         catch (IOException e)
         {
@@ -121,23 +122,12 @@ internal sealed partial class HostNameLease(
         }
 
         var made = Guid.NewGuid();
-        using (var file = new FileStream(path, OwnerOnly(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write })))
+        using (var file = new FileStream(path, OwnerOnlyFile.Options(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write })))
         using (var writer = new StreamWriter(file))
         {
             writer.WriteLine(made.ToString("D"));
         }
 
         return made;
-    }
-
-    /// <summary>A file made 0600 from its first moment (a HostWorker runs on Linux; elsewhere the default applies).</summary>
-    private static FileStreamOptions OwnerOnly(FileStreamOptions file)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return file;
     }
 }

@@ -36,21 +36,12 @@ public sealed record HostCredential(
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(path, options))
+        using (var file = new FileStream(path, Hosts.OwnerOnlyFile.Options(new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write })))
         {
             System.Text.Json.JsonSerializer.Serialize(file, this, VeilJson.Options);
         }
 
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // an older file keeps its mode otherwise
-        }
+        Hosts.OwnerOnlyFile.Restrict(path);
     }
 
     /// <summary>What is wrong with a credential that parsed as JSON; null when it is usable.</summary>

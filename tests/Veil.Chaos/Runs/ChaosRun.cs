@@ -18,6 +18,9 @@ public sealed record ChaosOptions(int Boots, int Tenants, TimeSpan FaultInterval
 /// <summary>What a chaos run did and found.</summary>
 public sealed record ChaosReport(IReadOnlyList<Invariant> Invariants, IReadOnlyList<string> Faults, IReadOnlyList<BootResult> Boots, int Retries, IReadOnlyList<string> ServerErrors, TimeSpan Elapsed)
 {
+    /// <summary>When an invariant failed: what the logs said of the servers it named (<see cref="Runs.Evidence"/>).</summary>
+    public IReadOnlyList<string> Evidence { get; init; } = [];
+
     public bool Holds => Invariants.All(i => i.Holds);
 
     public string Print()
@@ -44,6 +47,15 @@ public sealed record ChaosReport(IReadOnlyList<Invariant> Invariants, IReadOnlyL
         foreach (var invariant in Invariants)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  [{(invariant.Holds ? "ok" : "FAILED")}] {invariant.Promise}: {invariant.Finding}");
+        }
+
+        if (Evidence.Count > 0)
+        {
+            text.AppendLine("what the logs said of the servers named above:");
+            foreach (var line in Evidence)
+            {
+                text.AppendLine("  " + line);
+            }
         }
 
         text.AppendLine(Holds ? "chaos: every invariant holds" : "chaos: INVARIANTS VIOLATED");
@@ -106,7 +118,10 @@ public static class ChaosRun
 
         var invariants = new Invariants(admin, storage, VeilProcesses.HostNames);
         var found = await SettleAndCheckAsync(admin, invariants, options.Boots, [.. poison], stack, cancellationToken);
-        var report = new ChaosReport(found, faults, [.. results], tenants.Sum(t => t.Retries) + admin.Retries, [.. tenants.SelectMany(t => t.ServerErrors)], clock.Elapsed);
+        var report = new ChaosReport(found, faults, [.. results], tenants.Sum(t => t.Retries) + admin.Retries, [.. tenants.SelectMany(t => t.ServerErrors)], clock.Elapsed)
+        {
+            Evidence = Evidence.For(found, stack.LogFolder),
+        };
         foreach (var tenant in tenants)
         {
             tenant.Dispose();

@@ -215,6 +215,8 @@ public sealed class HostCommandQueueTests
         await worker.SendAsync(body);
         await worker.SendAsync(SimulatedHostWorker.Command(HostCommandKind.Destroy, Guid.NewGuid()));
         var after = await worker.NextEventAsync();
+        // Commands run side by side: the good one's answer may come before the bad one's parking.
+        await worker.UntilAsync(() => worker.Parked.Count > 0, "the malformed command's parking");
 
         Assert.Equal(HostCommandOutcome.Succeeded, after.Outcome);
         var parked = Assert.Single(worker.Parked);

@@ -43,15 +43,10 @@ internal static class AccountEndpoints
             Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [ProviderSignIn.Scheme]));
         app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, IOptionsMonitor<OpenIdConnectOptions> provider) =>
         {
-            if (http.User.Identity?.IsAuthenticated != true)
+            // A sign-in that ended with its token before the click has no id token left to name at the provider.
+            if (await SignOutRefusalAsync(http, antiforgery, SignedOutPath + "?provider=kept") is { } refused)
             {
-                // The sign-in ended with its token before the click: nothing here to end, and no id token to name at the provider.
-                return Results.LocalRedirect(SignedOutPath + "?provider=kept");
-            }
-
-            if (!await antiforgery.IsRequestValidAsync(http))
-            {
-                return Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
+                return refused;
             }
 
             // This browser's session ends here, whatever becomes of the provider's.
@@ -107,19 +102,29 @@ internal static class AccountEndpoints
         }).RequireRateLimiting(SignInRateLimit.Policy);
         app.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<VeilUser> signIn) =>
         {
-            if (http.User.Identity?.IsAuthenticated != true)
+            if (await SignOutRefusalAsync(http, antiforgery, LoginPath) is { } refused)
             {
-                return Results.LocalRedirect(LoginPath); // signed out already (the cookie ended)
-            }
-
-            if (!await antiforgery.IsRequestValidAsync(http))
-            {
-                return Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
+                return refused;
             }
 
             await signIn.SignOutAsync();
             return Results.LocalRedirect(LoginPath);
         });
+    }
+
+    /// <summary>What a sign-out answers instead of signing out, or null to go ahead: someone whose sign-in already ended
+    /// (the cookie did) is sent to <paramref name="signedOut"/>, since their page's antiforgery token was for the
+    /// identity that ended; a request without the page's token is refused.</summary>
+    private static async Task<IResult?> SignOutRefusalAsync(HttpContext http, IAntiforgery antiforgery, string signedOut)
+    {
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return Results.LocalRedirect(signedOut);
+        }
+
+        return await antiforgery.IsRequestValidAsync(http)
+            ? null
+            : Results.Problem(detail: "Sign-out needs the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
     }
 
     private static IResult Refused(string error, string returnUrl) =>

@@ -11,6 +11,10 @@ public static class AccountExtensions
     /// <summary>Pages only admins see (the API enforces the same on its side).</summary>
     public const string AdminPolicy = "admin";
 
+    /// <summary>The Portal's cookies (sign-in, antiforgery) never travel over plain HTTP outside Development.</summary>
+    public static CookieSecurePolicy CookieSecurity(IHostEnvironment environment) =>
+        environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+
     /// <summary>
     /// How users sign in — through the OpenID Connect provider when <c>Auth:Authority</c> is set
     /// (<see cref="ProviderSignIn"/>), else with the Portal's own accounts, which only a Development Portal may have
@@ -36,8 +40,7 @@ public static class AccountExtensions
         }
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(o =>
-            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+        builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurity(builder.Environment));
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, p => p.RequireClaim(ApiTokens.RoleClaim, "admin"));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<SignInThrottle>();

@@ -39,8 +39,7 @@ internal static class LocalAccounts
             o.AccessDeniedPath = AccountEndpoints.DeniedPath;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
-            // Outside Development the sign-in cookie never travels over plain HTTP.
-            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.Cookie.SecurePolicy = AccountExtensions.CookieSecurity(builder.Environment);
         });
         // The account decides on every request: a demoted admin is a tenant from their next request on, not when the cookie expires.
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);

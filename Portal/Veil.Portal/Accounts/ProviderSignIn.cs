@@ -25,7 +25,6 @@ internal static class ProviderSignIn
 
     public static void AddProviderSignIn(this WebApplicationBuilder builder)
     {
-        var development = builder.Environment.IsDevelopment();
         builder.Services.AddCheckedOptions<ProviderSignInOptions>(builder.Configuration, ProviderSignInOptions.Section);
         builder.Services.AddOptions<VeilAuthOptions>()
             .Validate(o => string.IsNullOrWhiteSpace(o.SigningKey),
@@ -45,7 +44,7 @@ internal static class ProviderSignIn
                 o.Cookie.HttpOnly = true;
                 // Lax, not Strict: the user arrives back from the provider's site, and the cookie must travel with that navigation.
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                o.Cookie.SecurePolicy = AccountExtensions.CookieSecurity(builder.Environment);
                 // The cookie ends with the access token inside it (set at sign-in); sliding would outlive the token.
                 o.SlidingExpiration = false;
             })
@@ -140,7 +139,7 @@ internal static class ProviderSignIn
         }
 
         var projects = token.Claims.Where(c => c.Type == VeilTokens.ProjectClaim).ToList();
-        if (projects is not [{ Value.Length: > 0 }] || string.IsNullOrWhiteSpace(projects[0].Value))
+        if (projects.Count != 1 || string.IsNullOrWhiteSpace(projects[0].Value))
         {
             return projects.Count > 1
                 ? $"The identity provider's access token has {projects.Count} '{VeilTokens.ProjectClaim}' values; the Veil API takes one project per user (map a single project into the claim)."

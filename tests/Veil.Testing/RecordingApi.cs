@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Veil.Testing;
 
@@ -23,10 +16,7 @@ public sealed class RecordingApi : IAsyncDisposable
 
     private RecordingApi()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        app = builder.Build();
+        app = LoopbackApp.Create();
         app.Run(http =>
         {
             calls.Enqueue((http.Request.Path.Value ?? "", http.Request.Headers.Authorization.ToString()));
@@ -39,17 +29,12 @@ public sealed class RecordingApi : IAsyncDisposable
     public static async Task<RecordingApi> StartAsync()
     {
         var api = new RecordingApi();
-        await api.app.StartAsync();
-        api.BaseUrl = api.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        api.BaseUrl = (await LoopbackApp.StartAsync(api.app)).GetLeftPart(UriPartial.Authority);
         return api;
     }
 
     /// <summary>The Authorization header of each call to <paramref name="path"/>, oldest first.</summary>
     public IReadOnlyList<string> Authorizations(string path) => [.. calls.Where(c => c.Path == path).Select(c => c.Authorization)];
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(app);
 }

@@ -4,13 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -36,16 +30,7 @@ public sealed class TestOidcAuthority : IAsyncDisposable
     private TestOidcAuthority(X509Certificate2? certificate)
     {
         Certificate = certificate;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
-        {
-            if (certificate is not null)
-            {
-                l.UseHttps(certificate);
-            }
-        }));
-        app = builder.Build();
+        app = LoopbackApp.Create(certificate);
         app.MapGet("/.well-known/openid-configuration", () =>
         {
             var discovery = new Dictionary<string, object>
@@ -127,8 +112,7 @@ public sealed class TestOidcAuthority : IAsyncDisposable
     public static async Task<TestOidcAuthority> StartAsync(bool https = false)
     {
         var authority = new TestOidcAuthority(https ? SelfSigned() : null);
-        await authority.app.StartAsync();
-        var address = new Uri(authority.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        var address = await LoopbackApp.StartAsync(authority.app);
         authority.Issuer = $"{address.Scheme}://127.0.0.1:{address.Port}";
         return authority;
     }
@@ -155,8 +139,7 @@ public sealed class TestOidcAuthority : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await LoopbackApp.StopAsync(app);
         key.Dispose();
         Certificate?.Dispose();
     }

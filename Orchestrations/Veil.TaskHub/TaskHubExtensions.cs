@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Veil.Hosting;
 using Veil.Storage;
+using Veil.TaskHub.Authoring;
 using Veil.TaskHub.Client;
 using Veil.TaskHub.Diagnostics;
 using Veil.TaskHub.Hosting;
@@ -36,13 +37,17 @@ public static class TaskHubExtensions
         return services;
     }
 
-    /// <summary>The client, and a worker in this process running what <paramref name="register"/> adds to the SDK's registry.</summary>
+    /// <summary>
+    /// The client, and a worker in this process running what <paramref name="register"/> adds to the SDK's registry
+    /// and the <see cref="Checkpoints"/> activity.
+    /// </summary>
     public static IServiceCollection AddTaskHubWorker(this IServiceCollection services, IConfiguration configuration, Action<DurableTaskRegistry> register)
     {
         ArgumentNullException.ThrowIfNull(register);
         services.AddTaskHubClient(configuration);
         var registry = new DurableTaskRegistry();
         register(registry);
+        Checkpoints.Register(registry);
         services.AddSingleton(registry);
         services.AddHostedService<TaskHubWorkerService>();
         return services;

@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using DurableTask.Core.History;
 using Veil.Orchestrations.Boot;
 using Veil.Orchestrations.Boot.Activities;
 using Veil.Orchestrations.Claims;
@@ -98,6 +99,32 @@ public sealed class BootServerTests
         Assert.Equal(Limits.HostResultTimeout, driver.Now - start);
         Assert.StartsWith("No valid host was found: every host tried failed (a: no answer within 60 s).", failure!.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal("a", Assert.Single(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand))).HostName);
+    }
+
+    [Fact]
+    public void HostAnswersAsItsTimeoutFires_AndTheEpisodeThatTimedOutIsLost_TheServerIsActiveThereAndItsDomainIsNotDestroyed()
+    {
+        // The chaos run's "ACTIVE without a domain": the episode that took the timeout sent its destroy and died
+        // before its commit; its rerun saw the host's late success first and ended ACTIVE on that host.
+        HostCommand? spawn = null;
+        hosts["a"] = c =>
+        {
+            spawn = c;
+            return null;
+        };
+        hosts["b"] = c => Answer(c, "b", HostCommandOutcome.Succeeded);
+        var start = driver.Now;
+        driver.LoseEpisode(
+            events => events.OfType<TimerFiredEvent>().Any(t => t.FireAt >= start + Limits.HostResultTimeout),
+            () => driver.Raise(BootEvents.HostResult, Answer(spawn!, "a", HostCommandOutcome.Succeeded)));
+
+        var (status, output, _) = Placed(Snp("a"), Snp("b")).Run<BootServerInput, ServerStatus>(Input);
+
+        Assert.Equal((OrchestrationStatus.Completed, ServerStatus.Active), (status, output));
+        Assert.Equal("a", Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome))).HostName);
+        Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand))); // a keeps the domain the server runs in
+        Assert.Empty(driver.CallsOf<AsidClaim>(nameof(ReleaseAsid)));
+        Assert.Equal(["a"], driver.CallsOf<SpawnRequest>(nameof(SpawnServer)).Select(s => s.HostName));
     }
 
     [Fact]

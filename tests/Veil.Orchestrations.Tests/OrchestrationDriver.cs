@@ -4,6 +4,7 @@ using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
+using Veil.TaskHub.Authoring;
 
 namespace Veil.Orchestrations.Tests;
 
@@ -13,13 +14,20 @@ namespace Veil.Orchestrations.Tests;
 /// the dispatcher's storage and queues replaced by this test: activities are answered at once by fakes, raised
 /// events are delivered in the next episode, and when nothing else is pending the earliest timer fires, moving a
 /// virtual clock. So an orchestrator's branches, timeouts included, run in milliseconds against the real SDK types.
+/// An episode can be lost as the Azure Storage backend loses one (<see cref="LoseEpisode"/>). The worker's
+/// <see cref="Checkpoints"/> activity is there, as every worker registers it.
 /// </summary>
 internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataConverter converter)
 {
     private readonly DurableTaskShimFactory shims = new(new DurableTaskWorkerOptions { DataConverter = converter }, null);
-    private readonly Dictionary<string, Func<string?, object?>> activities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<string?, object?>> activities = new(StringComparer.Ordinal) { [Checkpoints.ActivityName] = _ => true };
     private readonly List<HistoryEvent> pending = [];
     private readonly List<(int Id, DateTime FireAt)> timers = [];
+
+    // Answers to activities a lost episode scheduled, by task id: delivered once the history holds an event of that id.
+    private readonly List<(int Id, HistoryEvent Answer)> held = [];
+    private (Func<IReadOnlyList<HistoryEvent>, bool> When, Action Meanwhile)? lose;
+    private bool losing;
 
     /// <summary>The virtual time; starts at a fixed instant.</summary>
     public DateTime Now { get; private set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -41,6 +49,17 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
 
     /// <summary>An event for this instance, delivered in the next episode (as a host's answer arriving).</summary>
     public void Raise(string name, object? payload) => pending.Add(new EventRaisedEvent(-1, converter.Serialize(payload)) { Name = name });
+
+    /// <summary>
+    /// Loses the first episode whose new events match <paramref name="when"/>, as the Azure Storage backend can: it
+    /// sends what the episode scheduled before it commits the episode's history, and the commit does not happen (the
+    /// process died, storage went away, the partition moved). So the activities run (their calls are recorded like
+    /// any other), their completions wait until the history holds their id, and nothing of the episode is in the
+    /// history (its timers are dropped). <paramref name="meanwhile"/> then runs (a late answer arriving), and the
+    /// episode's events come back after what arrived meanwhile, as a message abandoned by a dead worker reappears
+    /// after newer ones.
+    /// </summary>
+    public void LoseEpisode(Func<IReadOnlyList<HistoryEvent>, bool> when, Action meanwhile) => lose = (when, meanwhile);
 
     /// <summary>The activity calls of that name, their inputs read as <typeparamref name="T"/>.</summary>
     public IReadOnlyList<T> CallsOf<T>(string name) =>
@@ -70,9 +89,27 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
                 state.AddEvent(e);
             }
 
+            var committed = History.Count;
+            losing = lose is { } loss && loss.When(arrived);
             History.AddRange(arrived);
             var shim = shims.CreateOrchestration("under-test", orchestrator, parent: null);
             var result = new TaskOrchestrationExecutor(state, shim, BehaviorOnContinueAsNew.Carryover, ErrorPropagationMode.UseFailureDetails).Execute();
+            if (losing)
+            {
+                foreach (var action in result.Actions.Where(a => a is ScheduleTaskOrchestratorAction or SendEventOrchestratorAction))
+                {
+                    Act(action);
+                }
+
+                History.RemoveRange(committed, History.Count - committed);
+                var meanwhile = lose!.Value.Meanwhile;
+                lose = null;
+                losing = false;
+                meanwhile();
+                pending.AddRange(arrived.Skip(1));
+                continue;
+            }
+
             foreach (var action in result.Actions)
             {
                 if (Act(action) is { } completed)
@@ -82,6 +119,10 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
             }
 
             History.Add(new OrchestratorCompletedEvent(-1));
+            var due = held.Where(h => History.Any(e => e.EventId == h.Id)).ToList();
+            held.RemoveAll(due.Contains);
+            pending.InsertRange(0, due.Select(h => h.Answer)); // sent before the rerun's own answers, so first to arrive
+
         }
 
         throw new InvalidOperationException($"The orchestration did not end within {maxEpisodes} episodes.");
@@ -110,13 +151,23 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
                 History.Add(new TaskScheduledEvent(task.Id, name, task.Version, task.Input));
                 Calls.Add((name, task.Input));
                 var fake = activities.TryGetValue(name, out var f) ? f : throw new InvalidOperationException($"No fake for activity {name}.");
+                HistoryEvent answer;
                 try
                 {
-                    pending.Add(new TaskCompletedEvent(-1, task.Id, converter.Serialize(fake(task.Input))));
+                    answer = new TaskCompletedEvent(-1, task.Id, converter.Serialize(fake(task.Input)));
                 }
                 catch (Exception e)
                 {
-                    pending.Add(new TaskFailedEvent(-1, task.Id, e.Message, null, new FailureDetails(Veil.TaskHub.Hosting.StorageOutageReportingActivity.Reported(e))));
+                    answer = new TaskFailedEvent(-1, task.Id, e.Message, null, new FailureDetails(Veil.TaskHub.Hosting.StorageOutageReportingActivity.Reported(e)));
+                }
+
+                if (losing)
+                {
+                    held.Add((task.Id, answer));
+                }
+                else
+                {
+                    pending.Add(answer);
                 }
 
                 return null;

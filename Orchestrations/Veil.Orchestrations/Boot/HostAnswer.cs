@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Veil.Shared.Contracts;
+using Veil.TaskHub.Authoring;
 
 namespace Veil.Orchestrations.Boot;
 
@@ -19,12 +20,21 @@ public sealed record HostAnswer(HostEvent? Outcome, bool Taken, BootLimits Limit
     /// Waits, on durable timers, for <paramref name="hostName"/> to take the command (<see cref="BootLimits.HostAckTimeout"/>),
     /// then for its outcome (<see cref="BootLimits.HostResultTimeout"/> from when it took it). Events of other commands,
     /// events that name another host than the one the command went to, and a repeated acceptance are skipped; an
-    /// outcome that arrives before its acceptance counts as both.
+    /// outcome that arrives before its acceptance counts as both. Returns after a checkpoint
+    /// (<see cref="Checkpoints.CheckpointAsync"/>): whether the host answered or timed out is then the committed
+    /// history's, so a destroy sent on a timeout can never follow a rerun that took the host's success instead.
     /// </summary>
     public static async Task<HostAnswer> WaitAsync(TaskOrchestrationContext context, Guid commandId, string hostName, BootLimits limits)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(limits);
+        var answer = await RaceAsync(context, commandId, hostName, limits);
+        await context.CheckpointAsync();
+        return answer;
+    }
+
+    private static async Task<HostAnswer> RaceAsync(TaskOrchestrationContext context, Guid commandId, string hostName, BootLimits limits)
+    {
         var taken = false;
         var deadline = context.CurrentUtcDateTime + limits.HostAckTimeout;
         while (context.CurrentUtcDateTime < deadline)

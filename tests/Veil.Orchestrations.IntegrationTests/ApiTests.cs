@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Veil.Orchestrations.Servers;
 using Veil.Shared.Api;
 using Veil.Shared.Contracts;
@@ -314,6 +315,37 @@ public sealed class ApiTests(LocalVeil stack)
         Assert.Contains("same Idempotency-Key", (await reused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("Idempotency-Key", (await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateRetried_AfterTheServersBootEndedWithoutFinishingIt_ReturnsTheServerAndStartsNoSecondBoot()
+    {
+        using var admin = stack.Api("ops", "admin");
+        var project = "project-once-" + Guid.NewGuid().ToString("N")[..6];
+        using var tenant = stack.Api(project);
+        var (image, flavor) = await PlainImageAndApprovedFlavorAsync(admin);
+        var serverId = ServerIds.FromIdempotencyKey(project, "once-1", 0);
+        var bootId = Boot.BootServer.InstanceIdFor(serverId);
+        // The first request recorded the server and its boot ended with the server still BUILD (terminated by an
+        // admin, or ended just after the retry read the record): here an instance under the boot's id that ended.
+        var client = stack.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(Boot.DeleteServer), new Boot.DeleteServerInput(project, Guid.NewGuid(), new Boot.BootOptions().Limits()), new Microsoft.DurableTask.StartOrchestrationOptions(bootId));
+        await client.WaitForInstanceCompletionAsync(bootId);
+        var now = DateTimeOffset.UtcNow;
+        await stack.Services.GetRequiredService<ServerStore>().SaveAsync(new ServerRecord
+        {
+            ServerId = serverId, ProjectId = project, Name = "web", FlavorName = flavor, ImageId = image, VCpus = 1, MemoryMiB = 512,
+            BootInstanceId = bootId, CreatedAt = now, UpdatedAt = now,
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/servers") { Content = JsonContent.Create(new { name = "web", flavorName = flavor, imageId = image }) };
+        request.Headers.Add("Idempotency-Key", "once-1");
+        var retried = await tenant.SendAsync(request);
+        var boot = await client.GetInstanceAsync(bootId);
+
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(serverId, Assert.Single((await retried.Content.ReadFromJsonAsync<ServerRecord[]>(Json))!).ServerId);
+        Assert.Equal((nameof(Boot.DeleteServer), Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed), (boot!.Name, boot.RuntimeStatus));
     }
 
     [Theory]

@@ -209,13 +209,15 @@ public sealed class ServerService(ServerStore servers, CatalogStore catalog, Key
     {
         try
         {
-            // Refused while an instance of that id is Pending, Running or Suspended: a retry never starts a second boot.
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits(), requestServerIds), new StartOrchestrationOptions(record.BootInstanceId!), cancellationToken);
+            // Refused whatever state an instance of that id is in, ended too: a retry that read the server in BUILD
+            // just before its boot ended (or after an admin terminated it) never starts a second boot.
+            var once = new StartOrchestrationOptions(record.BootInstanceId!).WithDedupeStatuses(Enum.GetValues<OrchestrationRuntimeStatus>());
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(BootServer), new BootServerInput(projectId, guest, options.Value.Limits(), requestServerIds), once, cancellationToken);
             Telemetry.BootMetrics.BootStarted(record.Model);
         }
         catch (OrchestrationAlreadyExistsException)
         {
-            // Scheduled by the first of the repeated requests.
+            // Scheduled by the first of the repeated requests; one that ended without finishing the server is the reconciler's to mark ERROR.
         }
     }
 

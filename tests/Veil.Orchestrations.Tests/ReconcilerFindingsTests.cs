@@ -72,4 +72,18 @@ public sealed class ReconcilerFindingsTests
 
         Assert.Equal($"genoa: encrypted domain veil-{unclaimed} (amd-sev-snp) holds no ledger slot", Assert.Single(findings));
     }
+
+    [Fact]
+    public void ActiveServerWhoseHostListsNoDomainForIt_ReportedOnceTheListIsNewerThanTheRecord()
+    {
+        var gone = Guid.NewGuid();
+        var justBooted = Guid.NewGuid();
+        var running = Guid.NewGuid();
+        var findings = Find(
+            [Server(gone, ServerStatus.Shutoff, "genoa"), Server(justBooted, ServerStatus.Active, "genoa", updatedAt: Now), Server(running, ServerStatus.Active, "genoa")],
+            [],
+            new HostDomains("genoa", Now - TimeSpan.FromSeconds(5), [Domain(running)]));
+
+        Assert.Equal($"genoa: server {gone} is SHUTOFF there, but the host has no domain for it", Assert.Single(findings));
+    }
 }

@@ -25,7 +25,8 @@ public sealed record ReconciliationReport(DateTimeOffset At, int Claims, IReadOn
 /// Compares the ASID ledger with the servers and with the domains each host reports, and repairs leaks: a claim
 /// older than the grace period whose server is gone, in ERROR or DELETED, and whose host (reporting freshly) has no
 /// domain for it, is released. Reported, not touched: encrypted domains with no claim, a server with domains on two
-/// hosts, and a domain whose server is gone (no record, or DELETED).
+/// hosts, a domain whose server is gone (no record, or DELETED), and an ACTIVE or SHUTOFF server whose host has no
+/// domain for it.
 /// </summary>
 public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, HostRegistry registry, StorageAccount storage, DurableTaskClient client, IOptions<BootOptions> options, TimeProvider time) : IDisposable
 {
@@ -196,6 +197,17 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
             {
                 findings.Add($"{host}: encrypted domain {domain.Name} ({VeilJson.Word(domain.Model.Value)}) holds no ledger slot");
                 BootMetrics.Repaired("unclaimed-domain");
+            }
+        }
+
+        // A list published after the server's record last changed was taken after its spawn: the domain must be in it.
+        foreach (var host in hosts)
+        {
+            foreach (var lost in servers.Values.Where(s => s.Status is ServerStatus.Active or ServerStatus.Shutoff && s.HostName == host.HostName && s.UpdatedAt < host.At
+                && !host.Domains.Any(d => d.ServerId == s.ServerId)))
+            {
+                findings.Add($"{host.HostName}: server {lost.ServerId} is {lost.Status.ToString().ToUpperInvariant()} there, but the host has no domain for it");
+                BootMetrics.Repaired("server-without-domain");
             }
         }
 

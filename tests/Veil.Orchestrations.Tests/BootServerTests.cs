@@ -101,9 +101,12 @@ public sealed class BootServerTests
         Assert.Equal("a", Assert.Single(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand))).HostName);
     }
 
-    [Fact]
-    public void HostAnswersAsItsTimeoutFires_AndTheEpisodeThatTimedOutIsLost_TheServerIsActiveThereAndItsDomainIsNotDestroyed()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void HostAnswersAsItsTimeoutFires_AndTheEpisodeThatTimedOutIsLost_TheServerIsActiveThereAndItsDomainIsNotDestroyed(bool lostAnswersFirst)
     {
+        driver.LostAnswersFirst = lostAnswersFirst;
         // The chaos run's "ACTIVE without a domain": the episode that took the timeout sent its destroy and died
         // before its commit; its rerun saw the host's late success first and ended ACTIVE on that host.
         HostCommand? spawn = null;
@@ -125,6 +128,62 @@ public sealed class BootServerTests
         Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand))); // a keeps the domain the server runs in
         Assert.Empty(driver.CallsOf<AsidClaim>(nameof(ReleaseAsid)));
         Assert.Equal(["a"], driver.CallsOf<SpawnRequest>(nameof(SpawnServer)).Select(s => s.HostName));
+    }
+
+    [Fact]
+    public void EpisodeThatGaveUpOnASlowHostIsLost_ItsRerunSeesTheHostTakeIt_WaitsForTheAnswerInsteadOfFailingOver()
+    {
+        // The rerun waits on a new timer where the lost episode had put its checkpoint: the checkpoint's held
+        // completion ends that timer early, which must not count as the host's timeout.
+        var spawns = new List<SpawnRequest>();
+        Placed(Snp("a"), Snp("b")).Activity<SpawnRequest, SpawnStarted>(nameof(SpawnServer), r =>
+        {
+            spawns.Add(r);
+            return new SpawnStarted(true, null); // a takes the command only after its acknowledgement timeout
+        });
+        var start = driver.Now;
+        driver.LoseEpisode(
+            events => events.OfType<TimerFiredEvent>().Any(t => t.FireAt >= start + Limits.HostAckTimeout),
+            () =>
+            {
+                driver.Raise(BootEvents.HostResult, HostEvent.Accepted(spawns[0].Command, "a", DateTimeOffset.UnixEpoch));
+                driver.RaiseAt(start + TimeSpan.FromSeconds(40), BootEvents.HostResult, Answer(spawns[0].Command, "a", HostCommandOutcome.Succeeded));
+            });
+
+        var (status, output, _) = driver.Run<BootServerInput, ServerStatus>(Input);
+
+        Assert.Equal((OrchestrationStatus.Completed, ServerStatus.Active), (status, output));
+        Assert.Equal("a", Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome))).HostName);
+        Assert.Equal(["a"], spawns.Select(s => s.HostName));
+        Assert.Empty(driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)));
+    }
+
+    [Fact]
+    public void LostEpisodesTimerFiresWhereItsRerunPutTheCheckpoint_TheBootGoesOn()
+    {
+        // The lost episode skipped another command's answer and waited again on a new timer; its rerun, late, took
+        // the timeout and put its checkpoint at that timer's id, so that timer's firing completes the checkpoint.
+        Placed(Snp("a"), Snp("b")).Activity<SpawnRequest, SpawnStarted>(nameof(SpawnServer), r =>
+        {
+            if (r.HostName == "b")
+            {
+                driver.Raise(BootEvents.HostResult, HostEvent.Accepted(r.Command, "b", DateTimeOffset.UnixEpoch));
+                driver.Raise(BootEvents.HostResult, Answer(r.Command, "b", HostCommandOutcome.Succeeded));
+            }
+
+            return new SpawnStarted(true, null);
+        });
+        var start = driver.Now;
+        var stray = Guid.NewGuid();
+        driver.RaiseAt(start + TimeSpan.FromSeconds(5), BootEvents.HostResult, HostEvent.Accepted(new HostCommand(stray, HostCommandKind.Spawn, Input.Guest.ServerId, DateTimeOffset.UnixEpoch, null, "an-older-boot"), "a", DateTimeOffset.UnixEpoch));
+        driver.LoseEpisode(events => events.OfType<EventRaisedEvent>().Any(e => e.Input?.Contains(stray.ToString(), StringComparison.Ordinal) == true), () => { }, delay: TimeSpan.FromSeconds(20));
+
+        var (status, output, failure) = driver.Run<BootServerInput, ServerStatus>(Input);
+
+        Assert.True(status == OrchestrationStatus.Completed, $"{status}: {failure?.ErrorMessage} {failure?.InnerFailure?.ErrorMessage}");
+        Assert.Equal(ServerStatus.Active, output);
+        Assert.Equal("b", Assert.Single(driver.CallsOf<BootOutcome>(nameof(RecordOutcome))).HostName);
+        Assert.Equal(("a", HostCommandKind.Destroy), driver.CallsOf<HostCommandRequest>(nameof(SendHostCommand)).Select(c => (c.HostName, c.Command.Kind)).Single());
     }
 
     [Fact]

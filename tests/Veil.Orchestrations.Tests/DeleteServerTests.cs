@@ -180,4 +180,24 @@ public sealed class DeleteServerTests
         Assert.Equal(2, sends);
         Assert.Equal(ServerStatus.Deleted, Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Status);
     }
+
+    [Fact]
+    public void EpisodeThatGaveUpOnTheLastDestroyIsLost_ItsRerunTakesTheHostsLateSuccess_ServerDeletedAndNeverMarkedError()
+    {
+        var destroys = new List<HostCommand>();
+        Deleting(_ => new DeleteSubject(true, Server())).Activity<HostCommandRequest, bool>(nameof(SendHostCommand), r =>
+        {
+            destroys.Add(r.Command);
+            return true; // the host is restarting
+        });
+        var start = driver.Now;
+        driver.LoseEpisode(
+            events => events.OfType<DurableTask.Core.History.TimerFiredEvent>().Any(t => t.FireAt >= start + (DeleteServer.DestroyTries * Input.Limits.HostResultTimeout)),
+            () => driver.Raise(BootEvents.HostResult, new HostEvent(destroys[^1].CommandId, destroys[^1].CorrelationId, HostCommandKind.Destroy, Input.ServerId, "genoa", HostCommandOutcome.Succeeded, "absent", DateTimeOffset.UnixEpoch)));
+
+        var (_, output, _) = driver.Run<DeleteServerInput, ServerStatus>(Input);
+
+        Assert.Equal(ServerStatus.Deleted, output);
+        Assert.Equal(ServerStatus.Deleted, Assert.Single(driver.CallsOf<DeleteOutcome>(nameof(FinishDelete))).Status);
+    }
 }

@@ -23,10 +23,12 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
     private readonly Dictionary<string, Func<string?, object?>> activities = new(StringComparer.Ordinal) { [Checkpoints.ActivityName] = _ => true };
     private readonly List<HistoryEvent> pending = [];
     private readonly List<(int Id, DateTime FireAt)> timers = [];
+    private readonly List<(DateTime At, HistoryEvent Event)> arrivals = [];
 
-    // Answers to activities a lost episode scheduled, by task id: delivered once the history holds an event of that id.
-    private readonly List<(int Id, HistoryEvent Answer)> held = [];
-    private (Func<IReadOnlyList<HistoryEvent>, bool> When, Action Meanwhile)? lose;
+    // What a lost episode scheduled, by task or timer id: delivered once the history holds an event of that id, at
+    // its time (a completion at once, a timer when it fires), before the rerun's own answers unless told otherwise.
+    private readonly List<(int Id, DateTime DueAt, HistoryEvent Answer)> held = [];
+    private (Func<IReadOnlyList<HistoryEvent>, bool> When, Action Meanwhile, TimeSpan Delay)? lose;
     private bool losing;
 
     /// <summary>The virtual time; starts at a fixed instant.</summary>
@@ -48,18 +50,25 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
     }
 
     /// <summary>An event for this instance, delivered in the next episode (as a host's answer arriving).</summary>
-    public void Raise(string name, object? payload) => pending.Add(new EventRaisedEvent(-1, converter.Serialize(payload)) { Name = name });
+    public void Raise(string name, object? payload) => pending.Add(Event(name, payload));
+
+    /// <summary>An event for this instance that arrives at <paramref name="at"/> on the virtual clock.</summary>
+    public void RaiseAt(DateTime at, string name, object? payload) => arrivals.Add((at, Event(name, payload)));
+
+    /// <summary>Whether what a lost episode scheduled is answered before the rerun's own answers (the default) or after them.</summary>
+    public bool LostAnswersFirst { get; set; } = true;
 
     /// <summary>
     /// Loses the first episode whose new events match <paramref name="when"/>, as the Azure Storage backend can: it
     /// sends what the episode scheduled before it commits the episode's history, and the commit does not happen (the
     /// process died, storage went away, the partition moved). So the activities run (their calls are recorded like
     /// any other), their completions wait until the history holds their id, and nothing of the episode is in the
-    /// history (its timers are dropped). <paramref name="meanwhile"/> then runs (a late answer arriving), and the
-    /// episode's events come back after what arrived meanwhile, as a message abandoned by a dead worker reappears
-    /// after newer ones.
+    /// history (its timers fire, held the same way). <paramref name="meanwhile"/> then runs (a late answer arriving),
+    /// the clock moves on by <paramref name="delay"/> (a dead worker's lease and messages take time to come back),
+    /// and the episode's events come back after what arrived meanwhile, as a message abandoned by a dead worker
+    /// reappears after newer ones.
     /// </summary>
-    public void LoseEpisode(Func<IReadOnlyList<HistoryEvent>, bool> when, Action meanwhile) => lose = (when, meanwhile);
+    public void LoseEpisode(Func<IReadOnlyList<HistoryEvent>, bool> when, Action meanwhile, TimeSpan delay = default) => lose = (when, meanwhile, delay);
 
     /// <summary>The activity calls of that name, their inputs read as <typeparamref name="T"/>.</summary>
     public IReadOnlyList<T> CallsOf<T>(string name) =>
@@ -74,10 +83,7 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
         {
             if (pending.Count == 0)
             {
-                var timer = timers.Count > 0 ? timers.MinBy(t => t.FireAt) : throw new InvalidOperationException($"The orchestration waits with nothing left to deliver: {string.Join(", ", History.Select(e => e.EventType))}");
-                timers.Remove(timer);
-                Now = timer.FireAt > Now ? timer.FireAt : Now;
-                pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
+                AdvanceToNext();
             }
 
             var state = new OrchestrationRuntimeState(History.ToList());
@@ -96,16 +102,23 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
             var result = new TaskOrchestrationExecutor(state, shim, BehaviorOnContinueAsNew.Carryover, ErrorPropagationMode.UseFailureDetails).Execute();
             if (losing)
             {
-                foreach (var action in result.Actions.Where(a => a is ScheduleTaskOrchestratorAction or SendEventOrchestratorAction))
+                foreach (var action in result.Actions.Where(a => a is not OrchestrationCompleteOrchestratorAction))
                 {
                     Act(action);
                 }
 
                 History.RemoveRange(committed, History.Count - committed);
-                var meanwhile = lose!.Value.Meanwhile;
+                var (_, meanwhile, delay) = lose!.Value;
                 lose = null;
                 losing = false;
                 meanwhile();
+                Now += delay;
+                foreach (var timer in timers.Where(t => t.FireAt <= Now).OrderBy(t => t.FireAt).ToList())
+                {
+                    timers.Remove(timer);
+                    pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
+                }
+
                 pending.AddRange(arrived.Skip(1));
                 continue;
             }
@@ -119,13 +132,46 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
             }
 
             History.Add(new OrchestratorCompletedEvent(-1));
-            var due = held.Where(h => History.Any(e => e.EventId == h.Id)).ToList();
-            held.RemoveAll(due.Contains);
-            pending.InsertRange(0, due.Select(h => h.Answer)); // sent before the rerun's own answers, so first to arrive
-
+            ReleaseHeld();
         }
 
         throw new InvalidOperationException($"The orchestration did not end within {maxEpisodes} episodes.");
+    }
+
+    private EventRaisedEvent Event(string name, object? payload) => new(-1, converter.Serialize(payload)) { Name = name };
+
+    private bool Deliverable((int Id, DateTime DueAt, HistoryEvent Answer) lost) => History.Any(e => e.EventId == lost.Id);
+
+    /// <summary>The earliest of the timers, the events due to arrive and the lost episode's deliverable timers: the clock moves to it.</summary>
+    private void AdvanceToNext()
+    {
+        var next = timers.Select(t => t.FireAt).Concat(arrivals.Select(a => a.At)).Concat(held.Where(Deliverable).Select(h => h.DueAt)).ToList();
+        if (next.Count == 0)
+        {
+            throw new InvalidOperationException($"The orchestration waits with nothing left to deliver: {string.Join(", ", History.Select(e => e.EventType))}");
+        }
+
+        var at = next.Min();
+        Now = at > Now ? at : Now;
+        if (timers.Where(t => t.FireAt == at).Select(t => ((int Id, DateTime FireAt)?)t).FirstOrDefault() is { } timer)
+        {
+            timers.Remove(timer);
+            pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
+        }
+        else if (arrivals.Where(a => a.At == at).Select(a => ((DateTime At, HistoryEvent Event)?)a).FirstOrDefault() is { } arrival)
+        {
+            arrivals.Remove(arrival);
+            pending.Add(arrival.Event);
+        }
+
+        ReleaseHeld();
+    }
+
+    private void ReleaseHeld()
+    {
+        var due = held.Where(h => h.DueAt <= Now && Deliverable(h)).ToList();
+        held.RemoveAll(due.Contains);
+        pending.InsertRange(LostAnswersFirst ? 0 : pending.Count, due.Select(h => h.Answer));
     }
 
     /// <summary>DurableTask.Core schedules an activity with its parameters as a JSON array; the SDK passes one.</summary>
@@ -163,7 +209,7 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
 
                 if (losing)
                 {
-                    held.Add((task.Id, answer));
+                    held.Add((task.Id, Now, answer));
                 }
                 else
                 {
@@ -173,7 +219,15 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
                 return null;
             case CreateTimerOrchestratorAction timer:
                 History.Add(new TimerCreatedEvent(timer.Id, timer.FireAt));
-                timers.Add((timer.Id, timer.FireAt));
+                if (losing)
+                {
+                    held.Add((timer.Id, timer.FireAt, new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id }));
+                }
+                else
+                {
+                    timers.Add((timer.Id, timer.FireAt));
+                }
+
                 return null;
             case SendEventOrchestratorAction send:
                 var target = send.Instance?.InstanceId ?? "";

@@ -11,6 +11,9 @@ namespace Veil.Orchestrations.Boot;
 /// </summary>
 public sealed record HostAnswer(HostEvent? Outcome, bool Taken, BootLimits Limits)
 {
+    /// <summary>How early a durable timer can fire (queue visibility counts whole seconds, `docs/durable-engine.md`).</summary>
+    public static readonly TimeSpan TimerSlack = TimeSpan.FromSeconds(1);
+
     /// <summary>Why there is no outcome, for operators, naming the limit that ran out.</summary>
     public string Silence() => Taken
         ? $"no answer within {Limits.HostResultTimeout.TotalSeconds:F0} s"
@@ -46,6 +49,13 @@ public sealed record HostAnswer(HostEvent? Outcome, bool Taken, BootLimits Limit
             }
             catch (TaskCanceledException)
             {
+                // The engine fires a timer up to a second early. One that fired sooner was a lost episode's, matched
+                // to this wait's timer by its id: the wait goes on until its own deadline.
+                if (deadline - context.CurrentUtcDateTime > TimerSlack)
+                {
+                    continue;
+                }
+
                 break;
             }
 

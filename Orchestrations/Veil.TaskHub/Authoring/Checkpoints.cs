@@ -19,11 +19,15 @@ public static class Checkpoints
     /// <summary>The activity that does nothing; registered with every worker (<see cref="TaskHubExtensions.AddTaskHubWorker"/>).</summary>
     public const string ActivityName = "Checkpoint";
 
-    /// <summary>Returns once the history up to here is committed: call it after a race, before acting on its winner.</summary>
+    /// <summary>
+    /// Returns once the history up to here is committed: call it after a race, before acting on its winner. Its
+    /// result is not read, so whatever a lost episode left at this place (a completion, a timer that fired) ends it
+    /// as well as its own.
+    /// </summary>
     public static Task CheckpointAsync(this TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.CallActivityAsync<bool>(ActivityName);
+        return context.CallActivityAsync(ActivityName);
     }
 
     internal static void Register(DurableTaskRegistry registry) => registry.AddActivityFunc<bool>(ActivityName, _ => true);

@@ -64,9 +64,9 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
     /// process died, storage went away, the partition moved). So the activities run (their calls are recorded like
     /// any other), their completions wait until the history holds their id, and nothing of the episode is in the
     /// history (its timers fire, held the same way). <paramref name="meanwhile"/> then runs (a late answer arriving),
-    /// the clock moves on by <paramref name="delay"/> (a dead worker's lease and messages take time to come back),
-    /// and the episode's events come back after what arrived meanwhile, as a message abandoned by a dead worker
-    /// reappears after newer ones.
+    /// the clock moves on by <paramref name="delay"/> (a dead worker's lease and messages take time to come back;
+    /// timers and events due by then arrive), and the episode's events come back after all that, as a message
+    /// abandoned by a dead worker reappears after newer ones.
     /// </summary>
     public void LoseEpisode(Func<IReadOnlyList<HistoryEvent>, bool> when, Action meanwhile, TimeSpan delay = default) => lose = (when, meanwhile, delay);
 
@@ -117,6 +117,12 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
                 {
                     timers.Remove(timer);
                     pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
+                }
+
+                foreach (var arrival in arrivals.Where(a => a.At <= Now).OrderBy(a => a.At).ToList())
+                {
+                    arrivals.Remove(arrival);
+                    pending.Add(arrival.Event);
                 }
 
                 pending.AddRange(arrived.Skip(1));

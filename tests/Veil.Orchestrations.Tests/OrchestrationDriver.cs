@@ -113,18 +113,7 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
                 losing = false;
                 meanwhile();
                 Now += delay;
-                foreach (var timer in timers.Where(t => t.FireAt <= Now).OrderBy(t => t.FireAt).ToList())
-                {
-                    timers.Remove(timer);
-                    pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
-                }
-
-                foreach (var arrival in arrivals.Where(a => a.At <= Now).OrderBy(a => a.At).ToList())
-                {
-                    arrivals.Remove(arrival);
-                    pending.Add(arrival.Event);
-                }
-
+                DeliverDue();
                 pending.AddRange(arrived.Skip(1));
                 continue;
             }
@@ -148,7 +137,10 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
 
     private bool Deliverable((int Id, DateTime DueAt, HistoryEvent Answer) lost) => History.Any(e => e.EventId == lost.Id);
 
-    /// <summary>The earliest of the timers, the events due to arrive and the lost episode's deliverable timers: the clock moves to it.</summary>
+    /// <summary>
+    /// The clock moves to the earliest of the timers, the events due to arrive and the lost episode's deliverable
+    /// answers, and what is due by then is delivered.
+    /// </summary>
     private void AdvanceToNext()
     {
         var next = timers.Select(t => t.FireAt).Concat(arrivals.Select(a => a.At)).Concat(held.Where(Deliverable).Select(h => h.DueAt)).ToList();
@@ -159,18 +151,20 @@ internal sealed class OrchestrationDriver(ITaskOrchestrator orchestrator, DataCo
 
         var at = next.Min();
         Now = at > Now ? at : Now;
-        if (timers.Where(t => t.FireAt == at).Select(t => ((int Id, DateTime FireAt)?)t).FirstOrDefault() is { } timer)
-        {
-            timers.Remove(timer);
-            pending.Add(new TimerFiredEvent(-1, timer.FireAt) { TimerId = timer.Id });
-        }
-        else if (arrivals.Where(a => a.At == at).Select(a => ((DateTime At, HistoryEvent Event)?)a).FirstOrDefault() is { } arrival)
-        {
-            arrivals.Remove(arrival);
-            pending.Add(arrival.Event);
-        }
-
+        DeliverDue();
         ReleaseHeld();
+    }
+
+    /// <summary>The timers and the events due by now, earliest first.</summary>
+    private void DeliverDue()
+    {
+        var due = timers.Where(t => t.FireAt <= Now).Select(t => (At: t.FireAt, Event: (HistoryEvent)new TimerFiredEvent(-1, t.FireAt) { TimerId = t.Id }))
+            .Concat(arrivals.Where(a => a.At <= Now))
+            .OrderBy(d => d.At)
+            .ToList();
+        timers.RemoveAll(t => t.FireAt <= Now);
+        arrivals.RemoveAll(a => a.At <= Now);
+        pending.AddRange(due.Select(d => d.Event));
     }
 
     private void ReleaseHeld()

@@ -179,7 +179,8 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
     {
         var findings = new List<string>();
         var claimed = claims.Select(c => c.ServerId).ToHashSet();
-        var placed = hosts.SelectMany(h => h.Domains.Select(d => (h.HostName, h.At, Domain: d))).ToList();
+        var listed = hosts.ToList();
+        var placed = listed.SelectMany(h => h.Domains.Select(d => (h.HostName, h.At, Domain: d))).ToList();
         foreach (var (host, listedAt, domain) in placed)
         {
             var server = servers.GetValueOrDefault(domain.ServerId);
@@ -201,7 +202,7 @@ public sealed class ClaimReconciler(AsidLedger ledger, ServerStore servers, Host
         }
 
         // A list published after the server's record last changed was taken after its spawn: the domain must be in it.
-        foreach (var host in hosts)
+        foreach (var host in listed)
         {
             foreach (var lost in servers.Values.Where(s => s.Status is ServerStatus.Active or ServerStatus.Shutoff && s.HostName == host.HostName && s.UpdatedAt < host.At
                 && !host.Domains.Any(d => d.ServerId == s.ServerId)))
